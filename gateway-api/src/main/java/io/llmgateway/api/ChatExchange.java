@@ -1,0 +1,92 @@
+package io.llmgateway.api;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One chat call as it passes through the middleware to a backend. Created by the host per request and
+ * used by one thread at a time.
+ */
+public interface ChatExchange {
+
+    /**
+     * The request id, also sent back as {@code x-request-id}.
+     *
+     * @return the id
+     */
+    String requestId();
+
+    /**
+     * The validated request.
+     *
+     * @return the request
+     */
+    ChatRequest request();
+
+    /**
+     * The type of the backend that serves this call ({@code mock}, {@code cli}, ...).
+     *
+     * @return the backend type
+     */
+    String backend();
+
+    /**
+     * A request header, by case-insensitive name; the first value if repeated.
+     *
+     * @param name the header name
+     * @return the value if present
+     */
+    Optional<String> header(String name);
+
+    /**
+     * The client's IP address as seen by the gateway.
+     *
+     * @return the address, for example {@code 127.0.0.1}
+     */
+    String clientAddress();
+
+    /**
+     * Who is calling, once an auth middleware has established it.
+     *
+     * @return the tenant, or empty without auth
+     */
+    Optional<String> tenant();
+
+    /**
+     * Sets who is calling; the tenant goes to logs, metrics and later middleware.
+     *
+     * @param tenant the tenant name
+     */
+    void tenant(String tenant);
+
+    /**
+     * When the request was received.
+     *
+     * @return the arrival time
+     */
+    Instant received();
+
+    /**
+     * When the call must be over ({@code LLM_REQUEST_TIMEOUT} after arrival); a backend that passes it
+     * stops and throws {@link GatewayException#timeout(String)}.
+     *
+     * @return the deadline
+     */
+    Instant deadline();
+
+    /**
+     * Adds a response header. Only effective before the first delta is emitted; later calls are ignored.
+     *
+     * @param name  the header name
+     * @param value the value
+     */
+    void responseHeader(String name, String value);
+
+    /**
+     * Adds a field to the request's log line, such as {@code cache=hit} or {@code session=s-3}.
+     *
+     * @param key   the field name
+     * @param value the value
+     */
+    void annotate(String key, String value);
+}

@@ -1,0 +1,99 @@
+package io.llmgateway.api;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Configuration values by key ({@code LLM_POOL_SIZE}, {@code ANTHROPIC_API_KEY}, ...). The typed
+ * accessors fail with a {@link PluginConfigurationException} that names the key and the bad value.
+ */
+@FunctionalInterface
+public interface PluginConfig {
+
+    /**
+     * The raw value; blank values count as absent.
+     *
+     * @param key the key, for example {@code LLM_POOL_SIZE}
+     * @return the value if set
+     */
+    Optional<String> value(String key);
+
+    /**
+     * A string value with a default.
+     *
+     * @param key          the key
+     * @param defaultValue used when the key is not set
+     * @return the value
+     */
+    default String string(String key, String defaultValue) {
+        return value(key).orElse(defaultValue);
+    }
+
+    /**
+     * An integer value within a range.
+     *
+     * @param key          the key
+     * @param defaultValue used when the key is not set
+     * @param min          smallest accepted value
+     * @param max          largest accepted value
+     * @return the value
+     */
+    default int integer(String key, int defaultValue, int min, int max) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(raw.get().trim());
+            if (parsed < min || parsed > max) {
+                throw new PluginConfigurationException(
+                        key + " must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new PluginConfigurationException(key + " must be an integer, got '" + raw.get() + "'");
+        }
+    }
+
+    /**
+     * A duration given in seconds (fractions allowed: {@code 0.5}).
+     *
+     * @param key          the key
+     * @param defaultValue used when the key is not set
+     * @return the duration, never negative
+     */
+    default Duration seconds(String key, Duration defaultValue) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            double parsed = Double.parseDouble(raw.get().trim());
+            if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
+                throw new PluginConfigurationException(key + " must be a number of seconds >= 0, got " + raw.get());
+            }
+            return Duration.ofNanos((long) (parsed * 1_000_000_000L));
+        } catch (NumberFormatException e) {
+            throw new PluginConfigurationException(key + " must be a number of seconds, got '" + raw.get() + "'");
+        }
+    }
+
+    /**
+     * A boolean value: {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}.
+     *
+     * @param key          the key
+     * @param defaultValue used when the key is not set
+     * @return the value
+     */
+    default boolean bool(String key, boolean defaultValue) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new PluginConfigurationException(key + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+}

@@ -1,0 +1,221 @@
+package io.llmgateway.host;
+
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import io.llmgateway.api.Backend;
+import io.llmgateway.api.BackendProvider;
+import io.llmgateway.api.Middleware;
+import io.llmgateway.api.MiddlewareProvider;
+import io.llmgateway.api.ModelInfo;
+import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.SessionInfo;
+import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.chat.MiddlewareChain;
+import io.llmgateway.host.observe.GatewayMetrics;
+import io.llmgateway.host.observe.RequestLog;
+import io.llmgateway.host.plugins.HostPluginContext;
+import io.llmgateway.host.plugins.LoadedPlugin;
+import io.llmgateway.host.plugins.PluginCatalog;
+
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * The running gateway without its HTTP server: the enabled backends, the middleware chain, metrics and
+ * the request log, created from the configuration and the loaded plugins.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(Gateway.class.getName());
+
+    private final GatewayConfig config;
+    private final BackendRouter router;
+    private final MiddlewareChain chain;
+    private final GatewayMetrics metrics;
+    private final RequestLog requestLog;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+
+    private Gateway(GatewayConfig config, BackendRouter router, MiddlewareChain chain, GatewayMetrics metrics,
+                    RequestLog requestLog, ScheduledExecutorService scheduler, Clock clock) {
+        this.config = config;
+        this.router = router;
+        this.chain = chain;
+        this.metrics = metrics;
+        this.requestLog = requestLog;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the enabled backends and the configured middleware.
+     *
+     * @param config  the configuration
+     * @param catalog the loaded plugins
+     * @param logSink where request log lines go
+     * @param clock   the clock
+     * @return the gateway
+     * @throws GatewayStartupException when a backend is missing or a plugin's configuration is unusable
+     */
+    public static Gateway start(GatewayConfig config, PluginCatalog catalog, OutputStream logSink, Clock clock) {
+        ScheduledExecutorService scheduler = scheduler();
+        AtomicReference<BackendRouter> routerRef = new AtomicReference<>();
+        GatewayMetrics metrics = GatewayMetrics.create(() -> sessionsOf(routerRef.get()));
+        List<BackendRouter.Enabled> enabled = new ArrayList<>();
+        try {
+            for (String type : config.enabledBackends()) {
+                PluginCatalog.Provided<BackendProvider> entry = backendProvider(type, config, catalog);
+                Backend backend = create("backend " + type, () -> entry.provider().create(
+                        context(entry.plugin(), config, metrics, scheduler, clock)));
+                enabled.add(new BackendRouter.Enabled(type, backend));
+            }
+            List<Middleware> middleware = new ArrayList<>();
+            for (PluginCatalog.Provided<MiddlewareProvider> provided : catalog.middleware()) {
+                MiddlewareProvider provider = provided.provider();
+                Optional<Middleware> created = create("middleware " + provider.name(), () -> provider.create(
+                        context(provided.plugin(), config, metrics, scheduler, clock)));
+                created.ifPresent(it -> {
+                    middleware.add(it);
+                    LOGGER.log(INFO, () -> "middleware " + provider.name() + " active (weight " + provider.weight() + ")");
+                });
+            }
+            BackendRouter router = new BackendRouter(enabled);
+            routerRef.set(router);
+            for (BackendRouter.Enabled backend : enabled) {
+                for (ModelInfo model : backend.backend().models()) {
+                    metrics.prepare(backend.type(), model.id());
+                }
+            }
+            return new Gateway(config, router, new MiddlewareChain(middleware), metrics,
+                               new RequestLog(logSink, scheduler), scheduler, clock);
+        } catch (RuntimeException e) {
+            enabled.reversed().forEach(it -> it.backend().close());
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration
+     */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * The enabled backends.
+     *
+     * @return the router
+     */
+    public BackendRouter router() {
+        return router;
+    }
+
+    /**
+     * The middleware chain.
+     *
+     * @return the chain
+     */
+    public MiddlewareChain chain() {
+        return chain;
+    }
+
+    /**
+     * The metrics.
+     *
+     * @return the metrics
+     */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The request log.
+     *
+     * @return the log
+     */
+    public RequestLog requestLog() {
+        return requestLog;
+    }
+
+    /**
+     * The clock.
+     *
+     * @return the clock
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        router.close();
+        requestLog.close();
+        scheduler.shutdownNow();
+    }
+
+    private static PluginCatalog.Provided<BackendProvider> backendProvider(String type, GatewayConfig config,
+                                                                          PluginCatalog catalog) {
+        return catalog.backend(type)
+                .orElseThrow(() -> new GatewayStartupException(missingBackend(type, config, catalog)));
+    }
+
+    private static String missingBackend(String type, GatewayConfig config, PluginCatalog catalog) {
+        List<String> available = catalog.backendTypes();
+        String from = type.equals(config.defaultBackend()) ? "LLM_BACKEND" : "LLM_BACKENDS";
+        return from + " asks for backend type '" + type + "', but no plugin in " + config.pluginsDir()
+                + " provides it; available types: "
+                + (available.isEmpty() ? "none" : String.join(", ", available))
+                + ". Set LLM_BACKEND to one of them or add the plugin's folder to LLM_PLUGINS_DIR."
+                + (catalog.failures().isEmpty() ? "" : " Plugins that failed to load: "
+                + catalog.failures().stream().collect(Collectors.joining("; ")));
+    }
+
+    private static <T> T create(String what, Supplier<T> creation) {
+        try {
+            return creation.get();
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(what + ": " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new GatewayStartupException(what + " failed to start: " + e, e);
+        }
+    }
+
+    private static HostPluginContext context(LoadedPlugin plugin, GatewayConfig config, GatewayMetrics metrics,
+                                             ScheduledExecutorService scheduler, Clock clock) {
+        return new HostPluginContext(plugin.name(), config.source(), metrics.pluginMetrics(),
+                                     System.getLogger("io.llmgateway.plugin." + plugin.name()), scheduler, clock);
+    }
+
+    private static List<SessionInfo> sessionsOf(BackendRouter router) {
+        if (router == null) {
+            return List.of();
+        }
+        return router.sessions().stream().map(BackendRouter.BackendSession::session).toList();
+    }
+
+    private static ScheduledExecutorService scheduler() {
+        AtomicInteger count = new AtomicInteger();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
+            Thread thread = new Thread(runnable, "llm-gateway-scheduler-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setKeepAliveTime(1, TimeUnit.MINUTES);
+        return executor;
+    }
+}

@@ -1,0 +1,91 @@
+package io.llmgateway.host;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.llmgateway.api.PluginConfig;
+import io.llmgateway.api.PluginConfigurationException;
+
+/**
+ * The host's own settings, read from environment variables (every key is documented in the README).
+ *
+ * @param host            address to bind ({@code LLM_HOST}, default all interfaces)
+ * @param port            port ({@code LLM_PORT}, default 5005; 0 picks a free one)
+ * @param defaultBackend  the backend for models no other backend claims ({@code LLM_BACKEND}, default cli)
+ * @param enabledBackends every enabled backend type, the default first ({@code LLM_BACKENDS})
+ * @param pluginsDir      where plugin folders are ({@code LLM_PLUGINS_DIR})
+ * @param maxRequestBytes largest accepted request body ({@code LLM_MAX_REQUEST_BYTES}, default 10 MiB)
+ * @param requestTimeout  how long a call may take ({@code LLM_REQUEST_TIMEOUT} seconds, default 60)
+ * @param source          all configuration, handed on to plugins
+ */
+public record GatewayConfig(String host,
+                            int port,
+                            String defaultBackend,
+                            List<String> enabledBackends,
+                            Path pluginsDir,
+                            long maxRequestBytes,
+                            Duration requestTimeout,
+                            PluginConfig source) {
+
+    static final int DEFAULT_PORT = 5005;
+    static final String DEFAULT_BACKEND = "cli";
+    static final int DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+    /**
+     * Validates and copies.
+     */
+    public GatewayConfig {
+        enabledBackends = List.copyOf(enabledBackends);
+        if (enabledBackends.isEmpty() || !enabledBackends.getFirst().equals(defaultBackend)) {
+            throw new IllegalArgumentException("the default backend must come first in enabledBackends");
+        }
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @param source where values come from (the environment in production)
+     * @return the configuration
+     * @throws PluginConfigurationException naming the key whose value is unusable
+     */
+    public static GatewayConfig from(PluginConfig source) {
+        List<String> listed = source.value("LLM_BACKENDS").map(GatewayConfig::backendList).orElse(List.of());
+        String defaultBackend = source.value("LLM_BACKEND")
+                .map(value -> value.trim().toLowerCase(Locale.ROOT))
+                .orElse(listed.isEmpty() ? DEFAULT_BACKEND : listed.getFirst());
+        List<String> enabled = new ArrayList<>();
+        enabled.add(defaultBackend);
+        listed.stream().filter(type -> !enabled.contains(type)).forEach(enabled::add);
+
+        return new GatewayConfig(source.string("LLM_HOST", "0.0.0.0"),
+                                 source.integer("LLM_PORT", DEFAULT_PORT, 0, 65535),
+                                 defaultBackend,
+                                 enabled,
+                                 Path.of(source.string("LLM_PLUGINS_DIR", "plugins")).toAbsolutePath().normalize(),
+                                 source.integer("LLM_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
+                                 positive(source, "LLM_REQUEST_TIMEOUT", Duration.ofSeconds(60)),
+                                 source);
+    }
+
+    private static List<String> backendList(String value) {
+        List<String> types = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String type = part.trim().toLowerCase(Locale.ROOT);
+            if (!type.isEmpty() && !types.contains(type)) {
+                types.add(type);
+            }
+        }
+        return types;
+    }
+
+    private static Duration positive(PluginConfig source, String key, Duration defaultValue) {
+        Duration value = source.seconds(key, defaultValue);
+        if (value.isZero()) {
+            throw new PluginConfigurationException(key + " must be more than 0 seconds");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,70 @@
+package io.llmgateway.host;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.llmgateway.host.chat.ChatEndpoint;
+import io.llmgateway.host.endpoints.HealthEndpoint;
+import io.llmgateway.host.endpoints.MetricsEndpoint;
+import io.llmgateway.host.endpoints.ModelsEndpoint;
+import io.llmgateway.host.endpoints.SessionsEndpoint;
+import io.llmgateway.host.http.ErrorResponses;
+import io.llmgateway.host.http.RequestIds;
+
+/**
+ * The HTTP side: the routes of the gateway on Helidon WebServer.
+ */
+public final class GatewayServer {
+
+    private GatewayServer() {
+    }
+
+    /**
+     * Creates (without starting) the server for a gateway.
+     *
+     * @param gateway the gateway
+     * @return the server
+     */
+    public static WebServer create(Gateway gateway) {
+        return configure(WebServer.builder(), gateway).build();
+    }
+
+    /**
+     * Configures a server builder: address, error rendering and routes.
+     *
+     * @param builder the builder
+     * @param gateway the gateway
+     * @return the builder
+     */
+    public static WebServerConfig.Builder configure(WebServerConfig.Builder builder, Gateway gateway) {
+        return builder.host(gateway.config().host())
+                .port(gateway.config().port())
+                // Main stops the server itself, before closing the backends
+                .shutdownHook(false)
+                .directHandlers(ErrorResponses.directHandlers())
+                .routing(routing -> routing(routing, gateway));
+    }
+
+    /**
+     * The routes.
+     *
+     * @param routing the routing builder
+     * @param gateway the gateway
+     */
+    public static void routing(HttpRouting.Builder routing, Gateway gateway) {
+        GatewayConfig config = gateway.config();
+        routing.addFilter(new RequestIds())
+                .post("/v1/chat/completions", new ChatEndpoint(gateway.router(), gateway.chain(), gateway.metrics(),
+                                                               gateway.requestLog(), config.maxRequestBytes(),
+                                                               config.requestTimeout(), gateway.clock()))
+                .any("/v1/chat/completions", ErrorResponses.methodNotAllowed("POST"))
+                .register("/v1/models", new ModelsEndpoint(gateway.router()))
+                .register("/health", new HealthEndpoint(gateway.router()))
+                .get("/sessions", new SessionsEndpoint(gateway.router()))
+                .any("/sessions", ErrorResponses.methodNotAllowed("GET"))
+                .get("/metrics", new MetricsEndpoint(gateway.metrics()))
+                .any("/metrics", ErrorResponses.methodNotAllowed("GET"))
+                .any(ErrorResponses.notFound())
+                .error(Throwable.class, ErrorResponses.unexpected());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The enabled backends and the choice of one per request (the service spec's Backend Selector).
+ */
+package io.llmgateway.host.backends;

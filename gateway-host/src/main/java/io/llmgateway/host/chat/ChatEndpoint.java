@@ -1,0 +1,165 @@
+package io.llmgateway.host.chat;
+
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmgateway.api.ChatRequest;
+import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.TokenUsage;
+import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.http.ErrorResponses;
+import io.llmgateway.host.http.RequestIds;
+import io.llmgateway.host.observe.GatewayMetrics;
+import io.llmgateway.host.observe.LogLine;
+import io.llmgateway.host.observe.RequestLog;
+
+import jakarta.json.JsonObject;
+
+import static java.lang.System.Logger.Level.ERROR;
+
+/**
+ * {@code POST /v1/chat/completions}: validate, route by model, run the middleware chain and the
+ * backend, answer as JSON or SSE, then record the request's metrics and log line.
+ */
+public final class ChatEndpoint implements Handler {
+
+    /** nginx's convention for "client closed the connection before the answer". */
+    static final int CLIENT_CLOSED = 499;
+
+    private static final System.Logger LOGGER = System.getLogger(ChatEndpoint.class.getName());
+    private static final String NONE = "none";
+
+    private final BackendRouter router;
+    private final MiddlewareChain chain;
+    private final GatewayMetrics metrics;
+    private final RequestLog log;
+    private final JsonBodyReader bodyReader;
+    private final Duration requestTimeout;
+    private final Clock clock;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param router          picks the backend
+     * @param chain           the middleware
+     * @param metrics         request metrics
+     * @param log             the request log
+     * @param maxRequestBytes largest accepted body
+     * @param requestTimeout  how long a call may take
+     * @param clock           the clock
+     */
+    public ChatEndpoint(BackendRouter router, MiddlewareChain chain, GatewayMetrics metrics, RequestLog log,
+                        long maxRequestBytes, Duration requestTimeout, Clock clock) {
+        this.router = router;
+        this.chain = chain;
+        this.metrics = metrics;
+        this.log = log;
+        this.bodyReader = new JsonBodyReader(maxRequestBytes);
+        this.requestTimeout = requestTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) {
+        long startNanos = System.nanoTime();
+        Instant received = clock.instant();
+        String requestId = RequestIds.of(response);
+        Call call = new Call();
+        try {
+            JsonObject body = bodyReader.read(request);
+            ChatRequest chat = ChatRequestParser.parse(body);
+            call.stream = chat.stream();
+            BackendRouter.Enabled target = router.route(chat.model());
+            call.backend = target.type();
+            call.model = chat.model();
+            HostExchange exchange = new HostExchange(requestId, chat, target.type(), request.headers(),
+                                                     request.remotePeer().host(), received,
+                                                     received.plus(requestTimeout));
+            call.exchange = exchange;
+            CompletionJson.Head head = new CompletionJson.Head("chatcmpl-" + RequestIds.random(29),
+                                                               received.getEpochSecond(), chat.model(),
+                                                               chat.includeUsage());
+            call.answer = chat.stream()
+                    ? new StreamedAnswer(response, exchange, head, startNanos, chat.includeUsage())
+                    : new JsonAnswer(response, exchange, head, startNanos);
+            chain.run(exchange, call.answer, target.backend());
+            call.answer.complete();
+            call.status = 200;
+        } catch (GatewayException e) {
+            call.fail(e, response);
+        } catch (ClientDisconnectedException | UncheckedIOException e) {
+            call.status = CLIENT_CLOSED;
+        } catch (RuntimeException e) {
+            LOGGER.log(ERROR, "request " + requestId + " failed in backend " + call.backend, e);
+            call.fail(GatewayException.internal("The gateway failed to handle the request (request id " + requestId
+                                                        + ")"), response);
+        } finally {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            metrics.request(call.status, call.backend, call.model, seconds);
+            log.write(call.logLine(received, requestId, seconds));
+        }
+    }
+
+    /** What the request log and metrics need to know about one call, filled in as it progresses. */
+    private static final class Call {
+        private int status = 500;
+        private String backend = NONE;
+        private String model = NONE;
+        private boolean stream;
+        private HostExchange exchange;
+        private Answer answer;
+        private GatewayException error;
+
+        void fail(GatewayException failure, ServerResponse response) {
+            error = failure;
+            status = failure.status();
+            if (answer != null) {
+                answer.fail(failure);
+            } else {
+                try {
+                    ErrorResponses.send(response, failure, List.of());
+                } catch (UncheckedIOException e) {
+                    status = CLIENT_CLOSED;
+                }
+            }
+        }
+
+        LogLine logLine(Instant received, String requestId, double seconds) {
+            LogLine line = new LogLine(received)
+                    .field("request_id", requestId);
+            if (exchange != null) {
+                exchange.tenant().ifPresent(tenant -> line.field("tenant", tenant));
+            }
+            line.field("model", model)
+                    .field("backend", backend)
+                    .field("stream", stream)
+                    .field("status", status)
+                    .millis("latency_ms", seconds);
+            if (answer != null) {
+                answer.timeToFirstToken().ifPresent(ttft -> line.millis("ttft_ms", ttft));
+                Optional<TokenUsage> usage = answer.usage();
+                usage.ifPresent(counted -> line.field("prompt_tokens", counted.promptTokens())
+                        .field("completion_tokens", counted.completionTokens()));
+            }
+            if (error != null) {
+                line.field("error_type", error.type());
+                error.code().ifPresent(code -> line.field("error_code", code));
+            }
+            if (exchange != null) {
+                for (Map.Entry<String, String> annotation : exchange.annotations().entrySet()) {
+                    line.field(annotation.getKey(), annotation.getValue());
+                }
+            }
+            return line;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.llmgateway.host.chat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerRequestHeaders;
+import io.llmgateway.api.ChatExchange;
+import io.llmgateway.api.ChatRequest;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The host's {@link ChatExchange}: one per request, confined to the request's thread.
+ */
+final class HostExchange implements ChatExchange {
+
+    private final String requestId;
+    private final ChatRequest request;
+    private final String backend;
+    private final ServerRequestHeaders headers;
+    private final String clientAddress;
+    private final Instant received;
+    private final Instant deadline;
+    private final List<Map.Entry<String, String>> responseHeaders = new ArrayList<>(4);
+    private final Map<String, String> annotations = new LinkedHashMap<>(4);
+    private String tenant;
+    private boolean committed;
+
+    HostExchange(String requestId, ChatRequest request, String backend, ServerRequestHeaders headers,
+                 String clientAddress, Instant received, Instant deadline) {
+        this.requestId = requestId;
+        this.request = request;
+        this.backend = backend;
+        this.headers = headers;
+        this.clientAddress = clientAddress;
+        this.received = received;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public ChatRequest request() {
+        return request;
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public Optional<String> header(String name) {
+        return headers.first(HeaderNames.create(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public Optional<String> tenant() {
+        return Optional.ofNullable(tenant);
+    }
+
+    @Override
+    public void tenant(String tenant) {
+        this.tenant = requireNonNull(tenant, "tenant is null");
+    }
+
+    @Override
+    public Instant received() {
+        return received;
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public void responseHeader(String name, String value) {
+        if (!committed) {
+            responseHeaders.add(Map.entry(requireNonNull(name, "name is null"), requireNonNull(value, "value is null")));
+        }
+    }
+
+    @Override
+    public void annotate(String key, String value) {
+        annotations.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+    }
+
+    /** Headers set by middleware, taken once when the response starts; later ones are ignored. */
+    List<Map.Entry<String, String>> commitResponseHeaders() {
+        committed = true;
+        return responseHeaders;
+    }
+
+    Map<String, String> annotations() {
+        return annotations;
+    }
+}

@@ -1,0 +1,127 @@
+package io.llmgateway.host.chat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.FinishReason;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.host.http.ErrorResponses;
+
+/**
+ * A streaming answer: server-sent events of {@code chat.completion.chunk} objects, each written and
+ * flushed as its delta arrives. The response starts with the first delta, so a call that fails before
+ * producing anything still gets a proper HTTP error status.
+ *
+ * <p>The events are framed here rather than by Helidon's SSE sink, which only serves clients that send
+ * {@code Accept: text/event-stream}; the OpenAI SDKs send {@code Accept: application/json}.
+ */
+final class StreamedAnswer extends Answer {
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final boolean includeUsage;
+    private OutputStream out;
+    private boolean finished;
+    private boolean sawToolCall;
+
+    StreamedAnswer(ServerResponse response, HostExchange exchange, CompletionJson.Head head, long startNanos,
+                   boolean includeUsage) {
+        super(response, exchange, head, startNanos);
+        this.includeUsage = includeUsage;
+    }
+
+    @Override
+    void accept(ChatDelta delta) {
+        startIfNeeded();
+        switch (delta) {
+            case ChatDelta.Text(String text) -> event(CompletionJson.textChunk(head, text));
+            case ChatDelta.ToolCallFragment fragment -> {
+                sawToolCall = true;
+                event(CompletionJson.toolCallChunk(head, fragment));
+            }
+            case ChatDelta.Finish(FinishReason reason) -> finish(reason);
+            case ChatDelta.Usage counted -> { } // sent after the finish chunk, if asked for
+        }
+    }
+
+    @Override
+    void complete() {
+        startIfNeeded();
+        finish(sawToolCall ? FinishReason.TOOL_CALLS : FinishReason.STOP);
+        if (includeUsage) {
+            usage().ifPresent(usage -> event(CompletionJson.usageChunk(head, usage)));
+        }
+        write(DONE);
+        close();
+    }
+
+    @Override
+    void fail(GatewayException error) {
+        if (out == null) {
+            try {
+                sendError(error);
+            } catch (UncheckedIOException e) {
+                // the client is gone
+            }
+            return;
+        }
+        try {
+            event(ErrorResponses.body(error));
+            close();
+        } catch (ClientDisconnectedException e) {
+            // the client is gone; the error was logged with the request
+        }
+    }
+
+    private void startIfNeeded() {
+        if (out != null) {
+            return;
+        }
+        applyMiddlewareHeaders();
+        response.status(Status.OK_200)
+                .header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .header(HeaderNames.CACHE_CONTROL, "no-cache")
+                .header(HeaderNames.create("x-accel-buffering"), "no");
+        try {
+            out = response.outputStream();
+        } catch (UncheckedIOException e) {
+            throw new ClientDisconnectedException(e);
+        }
+        event(CompletionJson.roleChunk(head));
+    }
+
+    private void finish(FinishReason reason) {
+        if (!finished) {
+            finished = true;
+            event(CompletionJson.finishChunk(head, reason));
+        }
+    }
+
+    private void event(String json) {
+        write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientDisconnectedException(e);
+        }
+    }
+
+    private void close() {
+        try {
+            out.close();
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientDisconnectedException(e);
+        }
+    }
+}
