@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -96,7 +97,7 @@ public final class ChatEndpoint implements Handler {
             call.status = 200;
         } catch (GatewayException e) {
             call.fail(e, response);
-        } catch (ClientDisconnectedException | UncheckedIOException e) {
+        } catch (ClientDisconnectedException | UncheckedIOException | CloseConnectionException e) {
             call.status = CLIENT_CLOSED;
         } catch (RuntimeException e) {
             LOGGER.log(ERROR, "request " + requestId + " failed in backend " + call.backend, e);
@@ -127,7 +128,7 @@ public final class ChatEndpoint implements Handler {
             } else {
                 try {
                     ErrorResponses.send(response, failure, List.of());
-                } catch (UncheckedIOException e) {
+                } catch (UncheckedIOException | CloseConnectionException e) {
                     status = CLIENT_CLOSED;
                 }
             }

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
@@ -36,7 +37,7 @@ final class JsonAnswer extends Answer {
         response.status(Status.OK_200).header(HeaderValues.CONTENT_TYPE_JSON);
         try {
             response.send(body);
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | CloseConnectionException e) {
             throw new ClientDisconnectedException(e);
         }
     }
@@ -45,7 +46,7 @@ final class JsonAnswer extends Answer {
     void fail(GatewayException error) {
         try {
             sendError(error);
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | CloseConnectionException e) {
             // the client is gone; the error was logged with the request
         }
     }

@@ -91,6 +91,10 @@ final class JsonBodyReader {
                                                           + " levels deep.");
         } catch (JsonException e) {
             throw GatewayException.invalidRequest("We could not parse the JSON body of your request: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Parsson reports nesting beyond maxDepth with a bare RuntimeException
+            throw GatewayException.invalidRequest("We could not parse the JSON body of your request: it is nested more"
+                                                          + " than " + MAX_DEPTH + " levels deep.");
         }
         if (!(value instanceof JsonObject object)) {
             throw GatewayException.invalidRequest("The request body must be a JSON object, but got "

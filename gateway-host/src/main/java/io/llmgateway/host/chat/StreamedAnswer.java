@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ClientDisconnectedException;
@@ -67,7 +68,7 @@ final class StreamedAnswer extends Answer {
         if (out == null) {
             try {
                 sendError(error);
-            } catch (UncheckedIOException e) {
+            } catch (UncheckedIOException | CloseConnectionException e) {
                 // the client is gone
             }
             return;
@@ -91,7 +92,7 @@ final class StreamedAnswer extends Answer {
                 .header(HeaderNames.create("x-accel-buffering"), "no");
         try {
             out = response.outputStream();
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | CloseConnectionException e) {
             throw new ClientDisconnectedException(e);
         }
         event(CompletionJson.roleChunk(head));
@@ -112,7 +113,7 @@ final class StreamedAnswer extends Answer {
         try {
             out.write(bytes);
             out.flush();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | CloseConnectionException e) {
             throw new ClientDisconnectedException(e);
         }
     }
@@ -120,7 +121,7 @@ final class StreamedAnswer extends Answer {
     private void close() {
         try {
             out.close();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | CloseConnectionException e) {
             throw new ClientDisconnectedException(e);
         }
     }
