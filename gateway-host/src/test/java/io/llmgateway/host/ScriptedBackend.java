@@ -27,6 +27,7 @@ final class ScriptedBackend implements Backend {
     private final AtomicReference<List<SessionInfo>> sessions = new AtomicReference<>(List.of());
     private final List<ChatExchange> served = new CopyOnWriteArrayList<>();
     private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     ScriptedBackend(String type, String... models) {
         this.type = type;
@@ -94,6 +95,15 @@ final class ScriptedBackend implements Backend {
     @Override
     public List<SessionInfo> sessions() {
         return sessions.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     /** What one call does. */
