@@ -11,6 +11,9 @@ module io.llmgateway.host {
     requires io.helidon.metrics.api;
     requires java.logging;
 
+    // LogManager instantiates GatewayLogManager reflectively (-Djava.util.logging.manager)
+    exports io.llmgateway.host to java.logging;
+
     uses io.llmgateway.api.BackendProvider;
     uses io.llmgateway.api.MiddlewareProvider;
     uses io.helidon.metrics.spi.MeterRegistryFormatterProvider;

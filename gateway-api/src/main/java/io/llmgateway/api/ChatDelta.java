@@ -13,7 +13,7 @@ public sealed interface ChatDelta {
     /**
      * More answer text.
      *
-     * @param text the new text, not empty
+     * @param text the new text
      */
     record Text(String text) implements ChatDelta {
         /**

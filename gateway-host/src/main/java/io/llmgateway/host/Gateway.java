@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendProvider;
@@ -175,12 +174,15 @@ public final class Gateway implements AutoCloseable {
     private static String missingBackend(String type, GatewayConfig config, PluginCatalog catalog) {
         List<String> available = catalog.backendTypes();
         String from = type.equals(config.defaultBackend()) ? "LLM_BACKEND" : "LLM_BACKENDS";
+        String choice = available.isEmpty()
+                ? "available types: none (no plugin there provides a backend; check LLM_PLUGINS_DIR)."
+                : "available types: " + String.join(", ", available)
+                        + ". Set LLM_BACKEND to one of them or add the plugin's folder to LLM_PLUGINS_DIR.";
+        String failures = catalog.failures().isEmpty()
+                ? ""
+                : " Plugins that failed to load: " + String.join("; ", catalog.failures());
         return from + " asks for backend type '" + type + "', but no plugin in " + config.pluginsDir()
-                + " provides it; available types: "
-                + (available.isEmpty() ? "none" : String.join(", ", available))
-                + ". Set LLM_BACKEND to one of them or add the plugin's folder to LLM_PLUGINS_DIR."
-                + (catalog.failures().isEmpty() ? "" : " Plugins that failed to load: "
-                + catalog.failures().stream().collect(Collectors.joining("; ")));
+                + " provides it; " + choice + failures;
     }
 
     private static <T> T create(String what, Supplier<T> creation) {

@@ -82,6 +82,7 @@ public final class Main {
         }
         gateway.close();
         LOGGER.log(INFO, "stopped");
+        GatewayLogManager.finish();
     }
 
     private static void configureLogging() {

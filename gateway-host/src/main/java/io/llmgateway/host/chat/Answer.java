@@ -61,7 +61,7 @@ abstract sealed class Answer implements ChatSink permits JsonAnswer, StreamedAns
         return Optional.ofNullable(usage);
     }
 
-    /** Sets the status-independent headers middleware asked for; call once, before anything is sent. */
+    /** Sets the headers middleware asked for; call once, before anything is sent. */
     void applyMiddlewareHeaders() {
         for (Map.Entry<String, String> header : exchange.commitResponseHeaders()) {
             response.header(HeaderNames.create(header.getKey()), header.getValue());

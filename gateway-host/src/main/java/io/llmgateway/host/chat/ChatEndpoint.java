@@ -79,6 +79,7 @@ public final class ChatEndpoint implements Handler {
             JsonObject body = bodyReader.read(request);
             ChatRequest chat = ChatRequestParser.parse(body);
             call.stream = chat.stream();
+            call.requestedModel = chat.model();
             BackendRouter.Enabled target = router.route(chat.model());
             call.backend = target.type();
             call.model = chat.model();
@@ -114,7 +115,9 @@ public final class ChatEndpoint implements Handler {
     private static final class Call {
         private int status = 500;
         private String backend = NONE;
+        /** The model label for metrics: only models a backend serves, so clients cannot invent series. */
         private String model = NONE;
+        private String requestedModel = NONE;
         private boolean stream;
         private HostExchange exchange;
         private Answer answer;
@@ -140,7 +143,7 @@ public final class ChatEndpoint implements Handler {
             if (exchange != null) {
                 exchange.tenant().ifPresent(tenant -> line.field("tenant", tenant));
             }
-            line.field("model", model)
+            line.field("model", requestedModel)
                     .field("backend", backend)
                     .field("stream", stream)
                     .field("status", status)

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,7 +60,7 @@ final class HostExchange implements ChatExchange {
 
     @Override
     public Optional<String> header(String name) {
-        return headers.first(HeaderNames.create(name.toLowerCase(java.util.Locale.ROOT)));
+        return headers.first(HeaderNames.create(name.toLowerCase(Locale.ROOT)));
     }
 
     @Override
