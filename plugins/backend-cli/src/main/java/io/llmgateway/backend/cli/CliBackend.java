@@ -1,0 +1,162 @@
+package io.llmgateway.backend.cli;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.llmgateway.api.Backend;
+import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.ChatExchange;
+import io.llmgateway.api.ChatRequest;
+import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.ModelInfo;
+import io.llmgateway.api.SessionInfo;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * Serves chat completions from the session pool: one CLI turn per request, retried once on another
+ * session when a process dies before the client saw anything.
+ */
+final class CliBackend implements Backend {
+
+    private static final long CREATED = 1_735_689_600L; // 2025-01-01, fixed so listings are stable
+    private static final List<ModelInfo> MODELS = List.of(
+            new ModelInfo("claude-sonnet", "anthropic (claude cli)", CREATED),
+            new ModelInfo("claude-opus", "anthropic (claude cli)", CREATED),
+            new ModelInfo("claude-haiku", "anthropic (claude cli)", CREATED));
+
+    private final CliSettings settings;
+    private final SessionPool pool;
+    private final System.Logger log;
+
+    CliBackend(CliSettings settings, SessionPool pool, System.Logger log) {
+        this.settings = settings;
+        this.pool = pool;
+        this.log = log;
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return MODELS;
+    }
+
+    /** Any {@code claude-*} id; it reaches {@code --model}, so only plain id characters are accepted. */
+    @Override
+    public boolean serves(String model) {
+        return model.startsWith("claude-") && model.length() <= 100 && model.chars().allMatch(
+                c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '@');
+    }
+
+    @Override
+    public void chat(ChatExchange exchange, ChatSink sink) {
+        ChatRequest request = exchange.request();
+        refuseWhatTheCliCannotDo(request.body());
+        Conversation conversation = Conversation.of(request, settings.defaultSystemPrompt());
+        SessionKey key = new SessionKey(request.model(), conversation.systemPrompt());
+        try {
+            for (int attempt = 1; ; attempt++) {
+                TurnOutcome outcome = serveOnce(exchange, sink, conversation, key);
+                switch (outcome) {
+                    case TurnOutcome.Answered answered -> {
+                        return;
+                    }
+                    case TurnOutcome.Failed failed -> throw failed.error();
+                    case TurnOutcome.ClientGone gone -> throw gone.cause();
+                    case TurnOutcome.Died died -> {
+                        if (died.emittedAnything() || attempt > 1) {
+                            throw GatewayException.badGateway("The claude session serving this request died mid-answer");
+                        }
+                        log.log(WARNING, "request " + exchange.requestId() + ": session died before answering (status "
+                                + died.exitStatus() + (died.stderr().isEmpty() ? "" : ", stderr: " + died.stderr())
+                                + "); retrying on another session");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GatewayException.unavailable("The gateway is shutting down", Optional.empty());
+        }
+    }
+
+    private TurnOutcome serveOnce(ChatExchange exchange, ChatSink sink, Conversation conversation, SessionKey key)
+            throws InterruptedException {
+        ChatRequest request = exchange.request();
+        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline());
+        CliSession session = lease.session();
+        exchange.annotate("session", session.id());
+        if (lease.coldStart()) {
+            exchange.annotate("cold_start", "true");
+        }
+        if (lease.continuing()) {
+            exchange.annotate("affinity", "true");
+        }
+        TurnOutcome outcome = null;
+        try {
+            outcome = session.serve(conversation, lease.continuing(), sink, new StopMatcher(request.stop()),
+                                    new TokenBudget(request.maxTokens()), exchange.deadline(), settings.retryAfter());
+            return outcome;
+        } finally {
+            pool.release(session, isUsable(outcome), reasonOf(outcome));
+        }
+    }
+
+    @Override
+    public BackendHealth health() {
+        return pool.health();
+    }
+
+    @Override
+    public List<SessionInfo> sessions() {
+        return pool.sessions();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Refuses, with a 400, request fields whose silent loss would break the client. */
+    private static void refuseWhatTheCliCannotDo(JsonObject body) {
+        if (isSet(body, "tools") || isSet(body, "functions")) {
+            throw GatewayException.invalidRequest("The cli backend has no tool calling: the claude CLI runs without tools"
+                                                          + " on the gateway; use the api backend for 'tools'", "tools");
+        }
+        if (body.get("response_format") instanceof JsonObject format
+                && !"text".equals(format.getString("type", "text"))) {
+            throw GatewayException.invalidRequest("The cli backend cannot enforce 'response_format'; use the api backend"
+                                                          + " or ask for JSON in the prompt", "response_format");
+        }
+        if (body.get("logprobs") == JsonValue.TRUE) {
+            throw GatewayException.invalidRequest("The cli backend cannot return logprobs", "logprobs");
+        }
+    }
+
+    private static boolean isSet(JsonObject body, String name) {
+        JsonValue value = body.get(name);
+        return value != null && value.getValueType() != JsonValue.ValueType.NULL
+                && !(value instanceof JsonArray array && array.isEmpty());
+    }
+
+    private static boolean isUsable(TurnOutcome outcome) {
+        return switch (outcome) {
+            case TurnOutcome.Answered answered -> true;
+            case TurnOutcome.Failed failed -> failed.sessionUsable();
+            case TurnOutcome.ClientGone gone -> gone.sessionUsable();
+            case TurnOutcome.Died died -> false;
+            case null -> false;
+        };
+    }
+
+    private static String reasonOf(TurnOutcome outcome) {
+        return switch (outcome) {
+            case TurnOutcome.Died died -> "its process exited during a turn (status " + died.exitStatus() + ")";
+            case null -> "its turn failed unexpectedly";
+            default -> "its turn did not end within " + CliTurn.INTERRUPT_GRACE.toSeconds() + " s of an interrupt";
+        };
+    }
+}

@@ -1,0 +1,184 @@
+package io.llmgateway.backend.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.llmgateway.api.PluginConfig;
+
+/**
+ * Starts CLI processes the safe way: each in an empty working directory of its own (the CLI tells the
+ * model its cwd) and with a {@code CLAUDE_CONFIG_DIR} of its own, because concurrent processes sharing
+ * one {@code ~/.claude.json} corrupt it. With no tools ({@code --tools ""}), so no prompt can make the
+ * CLI act on the gateway's host. Only two request values reach the command line, both through this
+ * fixed argument list: the model and the system prompt.
+ *
+ * <p>Credentials: {@code ANTHROPIC_API_KEY} or {@code CLAUDE_CODE_OAUTH_TOKEN} (a subscription token from
+ * {@code claude setup-token}) pass through the environment. Without either, the operator's interactive
+ * login ({@code ~/.claude/.credentials.json}, or {@code LLM_CLI_CREDENTIALS}) is copied read-only into each
+ * session's config directory at spawn, so a process never writes to the operator's own files.
+ */
+final class CliLauncher {
+
+    private static final List<String> TOKEN_VARIABLES = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
+                                                                "CLAUDE_CODE_OAUTH_TOKEN");
+
+    private final CliSettings settings;
+    private final PluginConfig config;
+    private final Path workRoot;
+    private final boolean ownsWorkRoot;
+
+    CliLauncher(CliSettings settings, PluginConfig config) {
+        this.settings = settings;
+        this.config = config;
+        try {
+            if (settings.workRoot().isPresent()) {
+                this.workRoot = Files.createDirectories(settings.workRoot().get());
+                this.ownsWorkRoot = false;
+            } else {
+                this.workRoot = Files.createTempDirectory("llm-gateway-cli-");
+                this.ownsWorkRoot = true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cli backend's work directory", e);
+        }
+    }
+
+    /**
+     * Why the command cannot run, in one line for the operator; empty when it is found.
+     *
+     * @return the problem, if any
+     */
+    Optional<String> commandProblem() {
+        String command = settings.command();
+        if (resolve(command).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("cli backend: cannot run '" + command + "' (" + (command.contains("/")
+                ? "no executable file there"
+                : "not found on PATH") + "). Install Claude Code with `npm install -g @anthropic-ai/claude-code`"
+                                   + " (then log in with `claude` or set ANTHROPIC_API_KEY), or set LLM_CLI_COMMAND"
+                                   + " to its path, or choose another backend with LLM_BACKEND=api or LLM_BACKEND=mock.");
+    }
+
+    /**
+     * Starts a process for a session.
+     *
+     * @param sessionId names its directory and threads
+     * @param key       its model and system prompt
+     * @return the running process
+     * @throws IOException when it cannot be started
+     */
+    CliProcess launch(String sessionId, SessionKey key) throws IOException {
+        Path home = workRoot.resolve(sessionId);
+        Path configDir = Files.createDirectories(home.resolve("config"));
+        Path cwd = Files.createDirectories(home.resolve("cwd"));
+        copyCredentials(configDir);
+        return CliProcess.start(command(key), cwd, environment(configDir), sessionId);
+    }
+
+    /**
+     * Removes a session's directory once its process is gone.
+     *
+     * @param sessionId the session
+     */
+    void cleanUp(String sessionId) {
+        deleteTree(workRoot.resolve(sessionId));
+    }
+
+    /** Removes everything the launcher created. */
+    void cleanUpAll() {
+        if (ownsWorkRoot) {
+            deleteTree(workRoot);
+        }
+    }
+
+    List<String> command(SessionKey key) {
+        List<String> command = new ArrayList<>();
+        command.add(settings.command());
+        command.addAll(settings.extraArgs());
+        command.addAll(List.of("-p",
+                               "--input-format", "stream-json",
+                               "--output-format", "stream-json",
+                               "--verbose",
+                               "--include-partial-messages",
+                               "--tools", "",
+                               "--model", key.cliModel(),
+                               "--system-prompt", key.systemPrompt(),
+                               "--no-session-persistence",
+                               "--setting-sources", ""));
+        return command;
+    }
+
+    private Map<String, String> environment(Path configDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CLAUDE_CONFIG_DIR", configDir.toString());
+        env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        env.put("DISABLE_AUTOUPDATER", "1");
+        // The CLI's own retries (up to 10, minutes long) would hide errors past any request timeout:
+        // fail fast and let the client's SDK retry with the Retry-After the gateway sends.
+        env.put("CLAUDE_CODE_MAX_RETRIES", config.string("CLAUDE_CODE_MAX_RETRIES", "0"));
+        return env;
+    }
+
+    private void copyCredentials(Path configDir) throws IOException {
+        if (TOKEN_VARIABLES.stream().anyMatch(name -> config.value(name).isPresent())) {
+            return;
+        }
+        Optional<Path> source = config.value("LLM_CLI_CREDENTIALS").map(Path::of)
+                .or(() -> config.value("CLAUDE_CONFIG_DIR").map(dir -> Path.of(dir, ".credentials.json")))
+                .or(() -> config.value("HOME").map(home -> Path.of(home, ".claude", ".credentials.json")));
+        if (source.isPresent() && Files.isReadable(source.get())) {
+            Path target = configDir.resolve(".credentials.json");
+            Files.copy(source.get(), target, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
+        }
+    }
+
+    private Optional<Path> resolve(String command) {
+        if (command.contains("/")) {
+            Path path = Path.of(command);
+            return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+        }
+        for (String dir : config.string("PATH", "").split(":")) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, command);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // best effort: a leftover temp file is not worth failing a shutdown for
+                }
+            });
+        } catch (IOException e) {
+            // best effort, as above
+        }
+    }
+}

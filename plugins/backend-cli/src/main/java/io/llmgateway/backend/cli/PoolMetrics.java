@@ -1,0 +1,53 @@
+package io.llmgateway.backend.cli;
+
+import java.util.Map;
+
+import io.llmgateway.api.PluginMetrics;
+
+/**
+ * The pool's own meters, next to the host's {@code llm_sessions_total}.
+ */
+final class PoolMetrics {
+
+    private static final double[] SPAWN_BUCKETS = {0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120};
+
+    private final PluginMetrics.Counter coldStarts;
+    private final PluginMetrics.Counter recycles;
+    private final PluginMetrics.Counter spawnFailures;
+    private final PluginMetrics.Counter affinityHits;
+    private final PluginMetrics.Histogram spawnSeconds;
+
+    PoolMetrics(PluginMetrics metrics) {
+        coldStarts = metrics.counter("llm_cli_cold_starts_total",
+                                     "Requests served by a session spawned for them (no warm session was free)", Map.of());
+        recycles = metrics.counter("llm_cli_recycles_total",
+                                   "Sessions retired or replaced (died, hung, failed a ping, idle overflow)", Map.of());
+        spawnFailures = metrics.counter("llm_cli_spawn_failures_total",
+                                        "CLI processes that failed to start or to answer initialize", Map.of());
+        affinityHits = metrics.counter("llm_cli_affinity_hits_total",
+                                       "Requests that continued a conversation a session already held", Map.of());
+        spawnSeconds = metrics.histogram("llm_cli_spawn_seconds",
+                                         "Time from spawning a CLI process to its answer to initialize", SPAWN_BUCKETS,
+                                         Map.of());
+    }
+
+    void coldStart() {
+        coldStarts.increment();
+    }
+
+    void recycle() {
+        recycles.increment();
+    }
+
+    void spawnFailure() {
+        spawnFailures.increment();
+    }
+
+    void affinityHit() {
+        affinityHits.increment();
+    }
+
+    void spawned(double seconds) {
+        spawnSeconds.record(seconds);
+    }
+}

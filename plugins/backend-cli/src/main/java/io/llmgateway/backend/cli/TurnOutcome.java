@@ -1,0 +1,48 @@
+package io.llmgateway.backend.cli;
+
+import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.GatewayException;
+
+/**
+ * How a user turn on a CLI process ended, and whether the process can serve again.
+ */
+sealed interface TurnOutcome {
+
+    /**
+     * The answer was sent, ending with finish reason and usage.
+     *
+     * @param modelText the whole text the model produced (what the session's context now holds)
+     * @param cut       whether the gateway cut the answer (stop sequence, max_tokens), so the client saw
+     *                  less than the context holds
+     */
+    record Answered(String modelText, boolean cut) implements TurnOutcome {
+    }
+
+    /**
+     * The turn failed in a way the client should see.
+     *
+     * @param error          the error for the client
+     * @param sessionUsable  whether the turn still ended cleanly, leaving the process usable
+     */
+    record Failed(GatewayException error, boolean sessionUsable) implements TurnOutcome {
+    }
+
+    /**
+     * The process exited during the turn.
+     *
+     * @param emittedAnything whether the client already received part of the answer (no retry then)
+     * @param exitStatus      the process's exit status
+     * @param stderr          the end of its stderr
+     */
+    record Died(boolean emittedAnything, int exitStatus, String stderr) implements TurnOutcome {
+    }
+
+    /**
+     * The client went away; the turn was interrupted.
+     *
+     * @param cause         the disconnect
+     * @param sessionUsable whether the interrupted turn ended cleanly
+     */
+    record ClientGone(ClientDisconnectedException cause, boolean sessionUsable) implements TurnOutcome {
+    }
+}
