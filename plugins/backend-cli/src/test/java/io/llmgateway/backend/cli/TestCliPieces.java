@@ -1,0 +1,70 @@
+package io.llmgateway.backend.cli;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.llmgateway.api.GatewayException;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Settings parsing, model names and error mapping.
+ */
+final class TestCliPieces {
+
+    @Test
+    void extraArgumentsKeepQuotedSpaces() {
+        assertEquals(List.of("--flag", "two words", "it's", "x"),
+                     CliSettings.splitArgs("  --flag 'two words' \"it's\" x "));
+        assertEquals(List.of(), CliSettings.splitArgs(""));
+    }
+
+    @Test
+    void familyAliasesBecomeTheCliAliases() {
+        assertEquals("sonnet", new SessionKey("claude-sonnet", "s").cliModel());
+        assertEquals("opus", new SessionKey("claude-opus", "s").cliModel());
+        assertEquals("haiku", new SessionKey("claude-haiku", "s").cliModel());
+        assertEquals("claude-sonnet-4-5", new SessionKey("claude-sonnet-4-5", "s").cliModel());
+    }
+
+    @Test
+    void onlyPlainClaudeIdsAreServed() {
+        CliBackend backend = new CliBackend(null, null, System.getLogger("test"));
+
+        assertTrue(backend.serves("claude-sonnet-4-5"));
+        assertTrue(backend.serves("claude-3-5-haiku@20241022"));
+        assertFalse(backend.serves("gpt-4o"));
+        assertFalse(backend.serves("claude-x --dangerously-skip-permissions"));
+        assertFalse(backend.serves("claude-" + "x".repeat(200)));
+    }
+
+    @Test
+    void upstreamErrorsMapToOpenAiErrors() {
+        Duration retry = Duration.ofSeconds(10);
+
+        GatewayException limited = CliErrors.fromResult(result(429), retry);
+        assertEquals(429, limited.status());
+        assertEquals(retry, limited.retryAfter().orElseThrow());
+        assertEquals(401, CliErrors.fromResult(result(401), retry).status());
+        assertEquals(503, CliErrors.fromResult(result(529), retry).status());
+        assertEquals(400, CliErrors.fromResult(result(400), retry).status());
+        assertEquals(502, CliErrors.fromResult(result(500), retry).status());
+        GatewayException unknown = CliErrors.fromResult(Json.createObjectBuilder().add("is_error", true)
+                                                                .add("result", "boom").build(), retry);
+        assertEquals(502, unknown.status());
+        assertTrue(unknown.getMessage().contains("boom"));
+    }
+
+    private static JsonObject result(int status) {
+        return Json.createObjectBuilder()
+                .add("type", "result").add("subtype", "success").add("is_error", true)
+                .add("api_error_status", status).add("result", "API Error: " + status)
+                .build();
+    }
+}
