@@ -79,6 +79,16 @@ public final class LogLine {
         return json + "}";
     }
 
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void key(String key) {
         json.append(',');
         quote(key);
@@ -87,6 +97,10 @@ public final class LogLine {
 
     private void quote(String value) {
         json.append('"');
+        if (!needsEscaping(value)) {
+            json.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {

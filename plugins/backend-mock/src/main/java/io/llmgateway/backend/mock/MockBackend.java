@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.ChatDelta;
@@ -24,6 +25,7 @@ import io.llmgateway.api.TokenUsage;
 final class MockBackend implements Backend {
 
     private static final int ECHO_LIMIT = 200;
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final long CREATED = 1_735_689_600L; // 2025-01-01, fixed so listings are stable
     private static final List<ModelInfo> MODELS = List.of(
             new ModelInfo("claude-sonnet", "llm-gateway-mock", CREATED),
@@ -64,7 +66,7 @@ final class MockBackend implements Backend {
     }
 
     static String answerTo(ChatRequest request) {
-        String said = lastUserText(request.messages()).strip().replaceAll("\\s+", " ");
+        String said = WHITESPACE.matcher(lastUserText(request.messages()).strip()).replaceAll(" ");
         if (said.length() > ECHO_LIMIT) {
             said = said.substring(0, ECHO_LIMIT) + "...";
         }
