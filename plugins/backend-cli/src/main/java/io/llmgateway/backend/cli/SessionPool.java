@@ -94,7 +94,8 @@ final class SessionPool implements AutoCloseable {
                 consecutiveFailures = 1;
                 nextSpawnAt = clock.instant().plus(MAX_BACKOFF);
             });
-            maintenance = scheduler.scheduleWithFixedDelay(this::maintain, 0, 1, TimeUnit.SECONDS);
+            topUpWarm();
+            maintenance = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         } finally {
             lock.unlock();
         }
@@ -233,6 +234,7 @@ final class SessionPool implements AutoCloseable {
                 break;
             }
         }
+        toStop.forEach(session -> launcher.cleanUp(session.id()));
         launcher.cleanUpAll();
         log.log(INFO, () -> "cli backend stopped " + toStop.size() + " session(s)");
     }

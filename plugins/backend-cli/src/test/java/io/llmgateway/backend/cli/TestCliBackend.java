@@ -1,0 +1,265 @@
+package io.llmgateway.backend.cli;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ChatMessage;
+import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.FinishReason;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.Role;
+import io.llmgateway.api.SessionInfo;
+
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Serving requests from warm fake CLI processes: answers, streaming, overflow and the queue,
+ * conversation affinity and isolation, stop sequences, max_tokens, refusals and client disconnects.
+ */
+final class TestCliBackend {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void prewarmsAndServesFromAWarmSession() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2"), Map.of()).awaitUp()) {
+            CliFixture.await(() -> cli.sessions().stream().filter(s -> s.state().equals("idle")).count() == 2,
+                             Duration.ofSeconds(20), () -> "sessions: " + cli.sessions());
+
+            CliFixture.Answer answer = cli.chat("Hello there");
+
+            assertEquals("echo: Hello there [turn=1]", answer.text());
+            assertTrue(answer.textDeltas() > 1, "streamed in several deltas");
+            assertEquals(FinishReason.STOP, answer.completion().finishReason());
+            assertTrue(answer.completion().usage().orElseThrow().completionTokens() > 0);
+            assertFalse(answer.annotations().containsKey("cold_start"));
+            assertTrue(answer.annotations().get("session").startsWith("cli-"));
+            SessionInfo session = cli.sessions().stream().filter(s -> s.requests() == 1).findFirst().orElseThrow();
+            assertEquals("warm", session.origin());
+            assertTrue(session.pid().isPresent());
+            assertEquals(1, session.turnsHeld());
+        }
+    }
+
+    @Test
+    void overflowSpawnsColdSessionsForConcurrentRequests() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2", "LLM_POOL_MAX_OVERFLOW", "4"), Map.of())
+                .awaitUp()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), Duration.ofSeconds(20),
+                             () -> "not 2 warm: " + cli.health());
+            List<Future<CliFixture.Answer>> answers = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 5; i++) {
+                    String prompt = "request " + i + " [[slow]]";
+                    answers.add(clients.submit(() -> cli.chat(prompt)));
+                }
+                for (int i = 0; i < 5; i++) {
+                    assertTrue(answers.get(i).get().text().startsWith("echo: request " + i), "answer " + i);
+                }
+            }
+
+            long overflow = cli.sessions().stream().filter(s -> s.origin().equals("overflow")).count();
+            assertEquals(3, overflow, "sessions: " + cli.sessions());
+            // a waiting request takes whichever comes first: a warm session freeing up or its cold one
+            assertTrue(cli.counter("llm_cli_cold_starts_total") >= 1);
+        }
+    }
+
+    @Test
+    void aFullPoolQueuesThenAnswers503WithRetryAfter() throws Exception {
+        Map<String, String> settings = Map.of("LLM_POOL_QUEUE_TIMEOUT", "0.5", "LLM_CLI_RETRY_AFTER", "7");
+        try (CliFixture cli = CliFixture.start(dir, settings, Map.of("FAKE_CLI_DELTA_DELAY_MS", "300")).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<CliFixture.Answer> first = clients.submit(() -> cli.chat("one two three four five"));
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("busy")),
+                             Duration.ofSeconds(5), () -> "never busy");
+
+            GatewayException busy = assertThrows(GatewayException.class, () -> cli.chat("second"));
+
+            assertEquals(503, busy.status());
+            assertEquals(Duration.ofSeconds(7), busy.retryAfter().orElseThrow());
+            assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
+            assertTrue(first.get().text().startsWith("echo: one two"));
+        }
+    }
+
+    @Test
+    void aQueuedRequestGetsTheNextFreeSession() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<CliFixture.Answer> first = clients.submit(() -> cli.chat("first [[slow]]"));
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("busy")),
+                             Duration.ofSeconds(5), () -> "never busy");
+
+            CliFixture.Answer second = cli.chat("second");
+
+            assertTrue(first.get().text().startsWith("echo: first"));
+            assertTrue(second.text().startsWith("echo: second"));
+            assertEquals(1, cli.sessions().size());
+        }
+    }
+
+    @Test
+    void aContinuedConversationSendsOnlyTheNewMessage() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
+            CliFixture.Answer first = cli.chat("What is 2+2?");
+            List<ChatMessage> continued = List.of(ChatMessage.of(Role.USER, "What is 2+2?"),
+                                                  ChatMessage.of(Role.ASSISTANT, first.text()),
+                                                  ChatMessage.of(Role.USER, "And times 3?"));
+
+            CliFixture.Answer second = cli.chat(CliFixture.request("claude-sonnet", continued, List.of(),
+                                                                   OptionalInt.empty(), JsonValue.EMPTY_JSON_OBJECT));
+
+            assertEquals("echo: And times 3? [turn=2]", second.text(), "the session kept its context");
+            assertEquals("true", second.annotations().get("affinity"));
+            List<String> userTurns = userTurns(cli);
+            assertEquals(List.of("What is 2+2?", "And times 3?"), userTurns);
+            assertEquals(1, cli.counter("llm_cli_affinity_hits_total"));
+        }
+    }
+
+    @Test
+    void anotherConversationStartsFromACleanContext() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
+            cli.chat("secret of request A");
+            List<ChatMessage> otherHistory = List.of(ChatMessage.of(Role.USER, "Hi"),
+                                                     ChatMessage.of(Role.ASSISTANT, "Hello!"),
+                                                     ChatMessage.of(Role.USER, "How are you?"));
+
+            CliFixture.Answer b = cli.chat(CliFixture.request("claude-sonnet", otherHistory, List.of(), OptionalInt.empty(),
+                                                              JsonValue.EMPTY_JSON_OBJECT));
+
+            assertTrue(b.text().endsWith("[turn=1]"), "a fresh context: " + b.text());
+            List<String> userTurns = userTurns(cli);
+            assertEquals("/clear", userTurns.get(1));
+            assertTrue(userTurns.get(2).contains("<assistant>\nHello!\n</assistant>"), userTurns.get(2));
+            assertFalse(userTurns.get(2).contains("secret"));
+        }
+    }
+
+    @Test
+    void aDifferentSystemPromptGetsASessionOfItsOwn() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "1"), Map.of()).awaitUp()) {
+            List<ChatMessage> pirate = List.of(ChatMessage.of(Role.SYSTEM, "Talk like a pirate."),
+                                               ChatMessage.of(Role.USER, "Ahoy"));
+
+            CliFixture.Answer answer = cli.chat(CliFixture.request("claude-sonnet", pirate, List.of(), OptionalInt.empty(),
+                                                                   JsonValue.EMPTY_JSON_OBJECT));
+
+            assertEquals("true", answer.annotations().get("cold_start"));
+            assertEquals(2, cli.sessions().size());
+            assertEquals("echo: Hi [turn=1]", cli.chat("Hi").text(), "the warm session still serves the default prompt");
+        }
+    }
+
+    @Test
+    void stopSequencesCutTheAnswerAndInterruptTheTurn() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
+            CliFixture.Answer answer = cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "alpha beta gamma delta [[slow]]")),
+                    List.of("gamma"), OptionalInt.empty(), JsonValue.EMPTY_JSON_OBJECT));
+
+            assertEquals("echo: alpha beta ", answer.text());
+            assertEquals(FinishReason.STOP, answer.completion().finishReason());
+            assertTrue(cli.transcript().stream().anyMatch(line -> line.contains("\"interrupt\"")));
+            assertTrue(cli.chat("next").text().startsWith("echo: next"), "the session serves again");
+        }
+    }
+
+    @Test
+    void maxTokensCutsTheAnswerWithFinishReasonLength() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
+            CliFixture.Answer answer = cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "[[long]] [[slow]]")), List.of(),
+                    OptionalInt.of(5), JsonValue.EMPTY_JSON_OBJECT));
+
+            assertEquals(20, answer.text().length(), answer.text());
+            assertEquals(FinishReason.LENGTH, answer.completion().finishReason());
+        }
+    }
+
+    @Test
+    void whatTheCliCannotDoIsRefused() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of())) {
+            var tools = Json.createObjectBuilder().add("tools", Json.createArrayBuilder()
+                    .add(Json.createObjectBuilder().add("type", "function"))).build();
+            var jsonSchema = Json.createObjectBuilder().add("response_format", Json.createObjectBuilder()
+                    .add("type", "json_schema")).build();
+
+            GatewayException noTools = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), tools)));
+            GatewayException noFormat = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), jsonSchema)));
+
+            assertEquals(400, noTools.status());
+            assertTrue(noTools.getMessage().contains("no tool calling"));
+            assertEquals("response_format", noFormat.param().orElseThrow());
+        }
+    }
+
+    @Test
+    void aClientThatLeavesInterruptsTheTurnAndTheSessionServesAgain() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
+            int[] seen = {0};
+            assertThrows(ClientDisconnectedException.class, () -> cli.chat(
+                    CliFixture.request("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
+                        if (delta instanceof ChatDelta.Text && ++seen[0] == 2) {
+                            throw new ClientDisconnectedException(new IOException("gone"));
+                        }
+                    }));
+
+            assertTrue(cli.transcript().stream().anyMatch(line -> line.contains("\"interrupt\"")));
+            CliFixture.await(() -> cli.sessions().getFirst().state().equals("idle"), Duration.ofSeconds(5),
+                             () -> "not idle: " + cli.sessions());
+            assertTrue(cli.chat("after").text().startsWith("echo: after"));
+            assertEquals(1, cli.sessions().size(), "the same session, not a replacement");
+        }
+    }
+
+    @Test
+    void upstreamErrorsBecomeOpenAiErrors() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_CLI_RETRY_AFTER", "3"),
+                                               Map.of("FAKE_CLI_ERROR_ON_TURN", "1:429")).awaitUp()) {
+            GatewayException limited = assertThrows(GatewayException.class, () -> cli.chat("hi"));
+
+            assertEquals(429, limited.status());
+            assertEquals(Duration.ofSeconds(3), limited.retryAfter().orElseThrow());
+            assertTrue(cli.chat("again").text().startsWith("echo: again"), "the session survives an upstream error");
+        }
+    }
+
+    @Test
+    void garbageLinesAreIgnored() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of("FAKE_CLI_GARBAGE", "1")).awaitUp()) {
+            assertEquals("echo: tolerant [turn=1]", cli.chat("tolerant").text());
+        }
+    }
+
+    private static List<String> userTurns(CliFixture cli) {
+        return cli.transcript().stream()
+                .map(line -> Json.createReader(new StringReader(line)).readObject())
+                .filter(json -> json.getString("type", "").equals("user"))
+                .map(json -> json.getJsonObject("message").getString("content"))
+                .toList();
+    }
+}

@@ -1,0 +1,115 @@
+package io.llmgateway.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a {@link FakeClaudeCli} process misbehaves, read from its environment (the table is in
+ * {@link FakeClaudeCli}'s documentation). Turn numbers count the user turns the process received since
+ * it started, {@code /clear} not included, starting at 1; 0 means never.
+ *
+ * @param startDelay     sleep before reading stdin
+ * @param deltaDelay     sleep before each text delta
+ * @param reply          fixed reply text, or null for the echo reply
+ * @param crashOnTurn    the turn in the middle of which the process exits with status 1
+ * @param hangOnTurn     the turn from which on the process writes nothing at all
+ * @param hangOnPing     whether {@code mcp_status} requests go unanswered
+ * @param garbage        whether turns are interleaved with non-JSON lines and unknown line types
+ * @param failStart      the message the process fails with at start, or null to start normally
+ * @param errorOnTurn    the turn that ends with an API error result
+ * @param errorStatus    the HTTP status of that API error
+ * @param transcript     the file every stdin line is appended to, or null; {@value #PID} in it stands for
+ *                       the process id
+ */
+record Behaviour(Duration startDelay, Duration deltaDelay, String reply, int crashOnTurn, int hangOnTurn,
+                 boolean hangOnPing, boolean garbage, String failStart, int errorOnTurn, int errorStatus,
+                 Path transcript) {
+
+    static final String START_DELAY_MS = "FAKE_CLI_START_DELAY_MS";
+    static final String DELTA_DELAY_MS = "FAKE_CLI_DELTA_DELAY_MS";
+    static final String REPLY = "FAKE_CLI_REPLY";
+    static final String CRASH_ON_TURN = "FAKE_CLI_CRASH_ON_TURN";
+    static final String HANG_ON_TURN = "FAKE_CLI_HANG_ON_TURN";
+    static final String HANG_ON_PING = "FAKE_CLI_HANG_ON_PING";
+    static final String GARBAGE = "FAKE_CLI_GARBAGE";
+    static final String FAIL_START = "FAKE_CLI_FAIL_START";
+    static final String ERROR_ON_TURN = "FAKE_CLI_ERROR_ON_TURN";
+    static final String TRANSCRIPT = "FAKE_CLI_TRANSCRIPT";
+
+    /** Replaced by the process id in the transcript's path, so processes of one launcher write apart. */
+    static final String PID = "{pid}";
+
+    /** Every variable the fake reads. */
+    static final Set<String> VARIABLES = Set.of(START_DELAY_MS, DELTA_DELAY_MS, REPLY, CRASH_ON_TURN, HANG_ON_TURN,
+            HANG_ON_PING, GARBAGE, FAIL_START, ERROR_ON_TURN, TRANSCRIPT);
+    private static final List<String> FALSE = List.of("", "0", "false", "no");
+
+    /**
+     * {@return the behaviour the variables ask for}
+     *
+     * @throws IllegalArgumentException naming the variable whose value is unusable
+     */
+    static Behaviour from(Map<String, String> env) {
+        String error = env.get(ERROR_ON_TURN);
+        int errorTurn = 0;
+        int errorStatus = 0;
+        if (error != null && !error.isBlank()) {
+            String[] turnAndStatus = error.split(":", 2);
+            if (turnAndStatus.length != 2) {
+                throw new IllegalArgumentException(ERROR_ON_TURN + " must be TURN:STATUS, e.g. 2:529: " + error);
+            }
+            errorTurn = number(ERROR_ON_TURN, turnAndStatus[0]);
+            errorStatus = number(ERROR_ON_TURN, turnAndStatus[1]);
+        }
+        String transcript = env.get(TRANSCRIPT);
+        return new Behaviour(
+                Duration.ofMillis(number(env, START_DELAY_MS)),
+                Duration.ofMillis(number(env, DELTA_DELAY_MS)),
+                env.get(REPLY),
+                number(env, CRASH_ON_TURN),
+                number(env, HANG_ON_TURN),
+                flag(env, HANG_ON_PING),
+                flag(env, GARBAGE),
+                flag(env, FAIL_START) ? failMessage(env.get(FAIL_START)) : null,
+                errorTurn,
+                errorStatus,
+                transcript == null || transcript.isBlank() ? null : Path.of(transcript));
+    }
+
+    /** {@return the transcript's path for the process with this id} */
+    Path transcriptFile(long pid) {
+        return Path.of(transcript.toString().replace(PID, Long.toString(pid)));
+    }
+
+    private static String failMessage(String value) {
+        return "true".equalsIgnoreCase(value) || "1".equals(value)
+                ? "fake-claude: failing at start because " + FAIL_START + " is set"
+                : value;
+    }
+
+    private static boolean flag(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && !FALSE.contains(value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static int number(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? 0 : number(name, value);
+    }
+
+    private static int number(String name, String value) {
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number < 0) {
+                throw new NumberFormatException();
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of 0 or more: " + value);
+        }
+    }
+}

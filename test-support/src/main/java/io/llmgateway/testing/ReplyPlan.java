@@ -1,0 +1,124 @@
+package io.llmgateway.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+
+/**
+ * A {@link Reply} rendered to bytes for one model and one mode, so that sending it costs no JSON work:
+ * {@link FakeAnthropicApi} renders each reply once and sends the same plan to every request that gets
+ * it. Only the message id differs between requests; it is patched into a copy of the one part that holds
+ * it.
+ *
+ * @param status  HTTP status
+ * @param headers response headers, including {@code content-type}
+ * @param chunked whether the body is sent with chunked encoding, part by part with a flush after each;
+ *                otherwise there is exactly one part, sent with a {@code content-length}
+ * @param parts   the body in the pieces it is written in
+ * @param gap     the pause before each part marked {@link Part#pauseBefore()}
+ * @param ending  what happens after the last part
+ */
+record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<Part> parts, Duration gap,
+                 Ending ending) {
+
+    /** The id written in place of a message id while rendering; the same length as every real id. */
+    static final String ID_PLACEHOLDER = "msg_fake_000000000000";
+    private static final int ID_DIGITS = 12;
+
+    /** How the response ends. */
+    enum Ending {
+        /** the response completes normally */
+        COMPLETE,
+        /** the connection is dropped after the last part, without the chunked-encoding terminator */
+        DROP_CONNECTION,
+        /** nothing is sent; the connection is dropped when the fake closes */
+        HANG
+    }
+
+    /**
+     * One piece of the body.
+     *
+     * @param bytes       the bytes to write
+     * @param idOffset    where {@link #ID_PLACEHOLDER} starts in {@code bytes}, or -1
+     * @param pauseBefore whether the plan's gap is waited before writing this part
+     */
+    record Part(byte[] bytes, int idOffset, boolean pauseBefore) {
+        /** {@return the bytes, with the placeholder's digits replaced by the message number} */
+        byte[] bytes(long messageNumber) {
+            if (idOffset < 0) {
+                return bytes;
+            }
+            byte[] copy = bytes.clone();
+            long rest = messageNumber;
+            for (int i = idOffset + ID_PLACEHOLDER.length() - 1; i >= idOffset + ID_PLACEHOLDER.length() - ID_DIGITS; i--) {
+                copy[i] = (byte) ('0' + rest % 10);
+                rest /= 10;
+            }
+            return copy;
+        }
+    }
+
+    ReplyPlan {
+        headers = Map.copyOf(headers);
+        parts = List.copyOf(parts);
+        if (!chunked && ending != Ending.HANG && parts.size() != 1) {
+            throw new IllegalArgumentException("a body with a content-length is one part");
+        }
+    }
+
+    /** Thrown to make the JDK server drop the connection: it does so for any exception from a handler. */
+    static final class DropConnection extends RuntimeException {
+        DropConnection() {
+            super("connection dropped on purpose", null, false, false);
+        }
+    }
+
+    /**
+     * Sends this plan as the response to the exchange.
+     *
+     * @param exchange      the exchange to answer
+     * @param messageNumber the number that makes this response's message id unique
+     * @param closed        counted down when the fake closes: ends a hang or a gap early
+     * @return true if every byte was written, false if the client went away
+     * @throws DropConnection when the plan ends by dropping the connection, or the fake closed
+     */
+    boolean send(HttpExchange exchange, long messageNumber, CountDownLatch closed) throws InterruptedException {
+        if (ending == Ending.HANG) {
+            closed.await();
+            throw new DropConnection();
+        }
+        Headers responseHeaders = exchange.getResponseHeaders();
+        headers.forEach(responseHeaders::set);
+        try {
+            OutputStream body = exchange.getResponseBody();
+            if (!chunked) {
+                byte[] bytes = parts.getFirst().bytes(messageNumber);
+                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+                body.write(bytes);
+            } else {
+                exchange.sendResponseHeaders(status, 0);
+                for (Part part : parts) {
+                    if (part.pauseBefore() && gap.isPositive() && closed.await(gap.toNanos(), TimeUnit.NANOSECONDS)) {
+                        throw new DropConnection();
+                    }
+                    body.write(part.bytes(messageNumber));
+                    body.flush();
+                }
+            }
+            if (ending == Ending.DROP_CONNECTION) {
+                throw new DropConnection();
+            }
+            body.close();
+            return true;
+        } catch (IOException clientWentAway) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Test doubles for the gateway's tests and benchmarks: {@link io.llmgateway.testing.FakeAnthropicApi},
+ * a scripted Anthropic Messages API on loopback, and {@link io.llmgateway.testing.FakeClaudeCli}, a
+ * process that speaks the {@code claude} CLI's stream-json protocol. Meant for {@code test} scope only.
+ */
+module io.llmgateway.testing {
+    requires transitive jakarta.json;
+    requires jdk.httpserver;
+
+    exports io.llmgateway.testing;
+}
