@@ -1,6 +1,7 @@
 package io.llmgateway.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
@@ -18,6 +19,8 @@ import java.util.function.Predicate;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 
 /**
  * The built distribution running as a process of its own, started the way an operator starts it:
@@ -65,11 +68,30 @@ final class GatewayProcess implements AutoCloseable {
      * @throws IllegalStateException when the gateway exits or is not ready in time (with its stderr)
      */
     static GatewayProcess start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        return start(name, settings, "/health/ready");
+    }
+
+    /**
+     * Starts the gateway and waits only until it serves HTTP ({@code /health/live}), for tests of a
+     * gateway whose backend cannot become ready.
+     *
+     * @param name     names the output files
+     * @param settings environment variables, as for {@link #start(String, Map)}
+     * @return the running gateway
+     * @throws IOException          when the process cannot be started
+     * @throws InterruptedException when interrupted while waiting
+     */
+    static GatewayProcess startLive(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        return start(name, settings, "/health/live");
+    }
+
+    private static GatewayProcess start(String name, Map<String, String> settings, String probe)
+            throws IOException, InterruptedException {
         int port = freePort();
         Output output = Output.named(name);
         GatewayProcess gateway = new GatewayProcess(name, output, launch(output, port, settings), port);
         try {
-            gateway.awaitReady();
+            gateway.awaitReady(probe);
         } catch (IOException | InterruptedException | RuntimeException e) {
             gateway.close();
             throw e;
@@ -167,7 +189,7 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    private void awaitReady(String probe) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -175,7 +197,7 @@ final class GatewayProcess implements AutoCloseable {
                                                         + " before it was ready; stderr:\n" + stderr());
             }
             try {
-                if (readinessStatus() == 200) {
+                if (status(probe) == 200) {
                     return;
                 }
             } catch (ConnectException e) {
@@ -190,8 +212,8 @@ final class GatewayProcess implements AutoCloseable {
      * HttpURLConnection rather than java.net.http: the tests are compiled as part of the module
      * io.llmgateway.e2e (see module-info.java), which reads java.base only.
      */
-    private int readinessStatus() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri("/health/ready").toURL().openConnection();
+    private int status(String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri(path).toURL().openConnection();
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(5_000);
         try {
@@ -201,7 +223,24 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private URI uri(String path) {
+    /**
+     * GETs a JSON document from the gateway (such as {@code /sessions}).
+     *
+     * @param path the path
+     * @return the document
+     * @throws IOException when the request fails
+     */
+    JsonObject getJson(String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri(path).toURL().openConnection();
+        try (InputStream body = connection.getResponseCode() < 400 ? connection.getInputStream()
+                : connection.getErrorStream()) {
+            return Json.createReader(body).readObject();
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
