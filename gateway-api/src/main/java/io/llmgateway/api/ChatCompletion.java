@@ -29,7 +29,8 @@ public record ChatCompletion(String text, List<ToolCall> toolCalls, FinishReason
 
     /**
      * Assembles the deltas of a call. Without a {@link ChatDelta.Finish} the answer counts as stopped
-     * (or as {@link FinishReason#TOOL_CALLS} when it holds tool calls).
+     * (or as {@link FinishReason#TOOL_CALLS} when it holds tool calls). {@link ChatDelta.Passthrough}
+     * objects are not taken apart: their text is not part of the result.
      *
      * @param deltas the deltas in the order they were emitted
      * @return the whole answer
@@ -57,6 +58,9 @@ public record ChatCompletion(String text, List<ToolCall> toolCalls, FinishReason
                 }
                 case ChatDelta.Finish(FinishReason reason) -> finish = reason;
                 case ChatDelta.Usage(TokenUsage counted) -> usage = counted;
+                case ChatDelta.Passthrough passthrough -> {
+                    // an upstream's own object: its text is not assembled here
+                }
             }
         }
         List<ToolCall> calls = new ArrayList<>(ids.size());

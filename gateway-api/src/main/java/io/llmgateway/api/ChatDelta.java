@@ -2,11 +2,15 @@ package io.llmgateway.api;
 
 import java.util.Optional;
 
+import jakarta.json.JsonObject;
+
 import static java.util.Objects.requireNonNull;
 
 /**
  * A piece of an answer, emitted by a backend as soon as it has it. A call's deltas are: any number of
- * {@link Text} and {@link ToolCallFragment}, then one {@link Finish}, then one {@link Usage}.
+ * {@link Text} and {@link ToolCallFragment}, then one {@link Finish}, then one {@link Usage}. A backend
+ * relaying an OpenAI-compatible upstream emits {@link Passthrough} objects instead of text and tool calls
+ * (still followed by {@link Finish} and {@link Usage}, for middleware).
  */
 public sealed interface ChatDelta {
 
@@ -59,6 +63,24 @@ public sealed interface ChatDelta {
          */
         public Finish {
             requireNonNull(reason, "reason is null");
+        }
+    }
+
+    /**
+     * An object in OpenAI's own wire format from an OpenAI-compatible upstream, which the host sends to
+     * the client as it is, so that whatever the upstream supports (logprobs, refusals, ...) reaches the
+     * client: each {@code chat.completion.chunk} of a stream, or the whole {@code chat.completion}
+     * otherwise. The host then renders no chunks of its own but the final {@code [DONE]}; the
+     * {@link Finish} and {@link Usage} deltas that follow are for middleware.
+     *
+     * @param object the chunk or completion, with the model name the client asked for
+     */
+    record Passthrough(JsonObject object) implements ChatDelta {
+        /**
+         * Validates.
+         */
+        public Passthrough {
+            requireNonNull(object, "object is null");
         }
     }
 

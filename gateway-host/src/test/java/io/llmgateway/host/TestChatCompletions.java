@@ -304,6 +304,32 @@ final class TestChatCompletions {
     }
 
     @Test
+    void upstreamObjectsArePassedThroughAsTheyAre() throws Exception {
+        SCRIPTED.script((exchange, sink) -> {
+            if (exchange.request().stream()) {
+                sink.emit(new ChatDelta.Passthrough(TestGateways.json(
+                        "{\"id\":\"up-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                                + "\"delta\":{\"content\":\"hi\"},\"logprobs\":{\"content\":[]}}]}")));
+            } else {
+                sink.emit(new ChatDelta.Passthrough(TestGateways.json(
+                        "{\"id\":\"up-2\",\"object\":\"chat.completion\",\"system_fingerprint\":\"fp_x\"}")));
+            }
+            sink.emit(new ChatDelta.Finish(FinishReason.STOP));
+            sink.emit(new ChatDelta.Usage(TokenUsage.of(3, 1)));
+        });
+
+        List<String> events = streamEvents(chat("scripted-model", "hi", streaming(true)));
+        JsonObject whole = TestGateways.json(post(chat("scripted-model", "hi", "")).entity());
+
+        assertThat(events, hasSize(2));
+        assertThat(event(events.get(0)).getString("id"), is("up-1"));
+        assertThat(events.get(0), containsString("\"logprobs\":{\"content\":[]}"));
+        assertThat(events.get(1), is("data: [DONE]"));
+        assertThat(whole.getString("id"), is("up-2"));
+        assertThat(whole.getString("system_fingerprint"), is("fp_x"));
+    }
+
+    @Test
     void clientDisconnectStopsTheBackendAndTheServerKeepsServing() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         SCRIPTED.script((exchange, sink) -> {

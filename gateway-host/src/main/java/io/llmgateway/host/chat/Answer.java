@@ -37,6 +37,7 @@ abstract sealed class Answer implements ChatSink permits JsonAnswer, StreamedAns
         switch (delta) {
             case ChatDelta.Text text -> noteFirstToken();
             case ChatDelta.ToolCallFragment fragment -> noteFirstToken();
+            case ChatDelta.Passthrough passthrough -> noteFirstToken();
             case ChatDelta.Usage(TokenUsage counted) -> usage = counted;
             case ChatDelta.Finish finish -> { }
         }

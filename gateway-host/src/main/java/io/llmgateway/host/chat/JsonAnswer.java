@@ -15,11 +15,13 @@ import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
 
 /**
- * A non-streaming answer: collects the deltas and sends one {@code chat.completion} at the end.
+ * A non-streaming answer: collects the deltas and sends one {@code chat.completion} at the end (the
+ * upstream's own, when the backend relays one).
  */
 final class JsonAnswer extends Answer {
 
     private final List<ChatDelta> deltas = new ArrayList<>();
+    private ChatDelta.Passthrough upstreamCompletion;
 
     JsonAnswer(ServerResponse response, HostExchange exchange, CompletionJson.Head head, long startNanos) {
         super(response, exchange, head, startNanos);
@@ -27,12 +29,19 @@ final class JsonAnswer extends Answer {
 
     @Override
     void accept(ChatDelta delta) {
-        deltas.add(delta);
+        if (delta instanceof ChatDelta.Passthrough passthrough) {
+            upstreamCompletion = passthrough;
+        } else {
+            deltas.add(delta);
+        }
     }
 
     @Override
     void complete() {
-        byte[] body = CompletionJson.completion(head, ChatCompletion.of(deltas)).getBytes(StandardCharsets.UTF_8);
+        String json = upstreamCompletion != null
+                ? upstreamCompletion.object().toString()
+                : CompletionJson.completion(head, ChatCompletion.of(deltas));
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         applyMiddlewareHeaders();
         response.status(Status.OK_200).header(HeaderValues.CONTENT_TYPE_JSON);
         try {

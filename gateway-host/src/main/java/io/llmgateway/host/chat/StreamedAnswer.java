@@ -31,6 +31,8 @@ final class StreamedAnswer extends Answer {
     private OutputStream out;
     private boolean finished;
     private boolean sawToolCall;
+    /** Whether the backend relays an upstream's own chunks, which then replace the gateway's. */
+    private boolean passthrough;
 
     StreamedAnswer(ServerResponse response, HostExchange exchange, CompletionJson.Head head, long startNanos,
                    boolean includeUsage) {
@@ -40,7 +42,16 @@ final class StreamedAnswer extends Answer {
 
     @Override
     void accept(ChatDelta delta) {
+        if (out == null && delta instanceof ChatDelta.Passthrough) {
+            passthrough = true;
+        }
         startIfNeeded();
+        if (passthrough) {
+            if (delta instanceof ChatDelta.Passthrough(var chunk)) {
+                event(chunk.toString());
+            }
+            return;
+        }
         switch (delta) {
             case ChatDelta.Text(String text) -> event(CompletionJson.textChunk(head, text));
             case ChatDelta.ToolCallFragment fragment -> {
@@ -49,12 +60,18 @@ final class StreamedAnswer extends Answer {
             }
             case ChatDelta.Finish(FinishReason reason) -> finish(reason);
             case ChatDelta.Usage counted -> { } // sent after the finish chunk, if asked for
+            case ChatDelta.Passthrough ignored -> { } // not mixed with the gateway's own chunks
         }
     }
 
     @Override
     void complete() {
         startIfNeeded();
+        if (passthrough) {
+            write(DONE);
+            close();
+            return;
+        }
         finish(sawToolCall ? FinishReason.TOOL_CALLS : FinishReason.STOP);
         if (includeUsage) {
             usage().ifPresent(usage -> event(CompletionJson.usageChunk(head, usage)));
@@ -95,7 +112,9 @@ final class StreamedAnswer extends Answer {
         } catch (UncheckedIOException | CloseConnectionException e) {
             throw new ClientDisconnectedException(e);
         }
-        event(CompletionJson.roleChunk(head));
+        if (!passthrough) {
+            event(CompletionJson.roleChunk(head));
+        }
     }
 
     private void finish(FinishReason reason) {
