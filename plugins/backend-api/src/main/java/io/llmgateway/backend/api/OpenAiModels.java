@@ -1,0 +1,113 @@
+package io.llmgateway.backend.api;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.llmgateway.api.ModelInfo;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The models an OpenAI-compatible upstream serves: configured ({@code LLM_OPENAI_MODELS}), or asked of
+ * its {@code GET /v1/models} at start and every few minutes after (an upstream that is down at start is
+ * picked up once it answers).
+ */
+final class OpenAiModels {
+
+    static final Duration REFRESH = Duration.ofMinutes(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    private final UpstreamClient client;
+    private final boolean configured;
+    private final System.Logger log;
+    private volatile Map<String, String> upstreamNames;
+    private volatile List<ModelInfo> listed;
+    private volatile String problem;
+
+    OpenAiModels(UpstreamClient client, Map<String, String> configured, System.Logger log) {
+        this.client = client;
+        this.configured = !configured.isEmpty();
+        this.log = log;
+        this.upstreamNames = Map.copyOf(configured);
+        this.listed = infos(configured.keySet().stream().map(id -> new Listed(id, 0)).toList());
+    }
+
+    /** Asks the upstream for its models, unless they are configured. */
+    void refresh() {
+        if (configured) {
+            return;
+        }
+        try {
+            HttpResponse<String> response = client.get("/v1/models", TIMEOUT);
+            if (response.statusCode() != 200) {
+                throw new IOException("status " + response.statusCode());
+            }
+            List<Listed> models = parse(response.body());
+            Map<String, String> names = new LinkedHashMap<>();
+            models.forEach(model -> names.put(model.id(), model.id()));
+            boolean changed = !names.equals(upstreamNames);
+            upstreamNames = names;
+            listed = infos(models);
+            problem = null;
+            if (changed) {
+                log.log(INFO, () -> "OpenAI-compatible upstream " + client.base() + " serves " + names.keySet());
+            }
+        } catch (IOException | RuntimeException e) {
+            problem = "cannot list the models of " + client.base() + "/v1/models (" + e.getMessage()
+                    + "); set LLM_OPENAI_MODELS to list them yourself";
+            log.log(WARNING, problem);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The upstream's name for a model a client asked for. */
+    Optional<String> upstreamName(String model) {
+        return Optional.ofNullable(upstreamNames.get(model));
+    }
+
+    List<ModelInfo> listed() {
+        return listed;
+    }
+
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    private List<ModelInfo> infos(List<Listed> models) {
+        String owner = "openai-compatible (" + client.base().getHost() + ")";
+        return models.stream().map(model -> new ModelInfo(model.id(), owner, model.created())).toList();
+    }
+
+    private static List<Listed> parse(String body) {
+        JsonObject list = JSON.createReader(new StringReader(body)).readObject();
+        JsonArray data = list.getJsonArray("data");
+        if (data == null) {
+            throw new IllegalArgumentException("no 'data' in the answer");
+        }
+        return data.stream()
+                .filter(JsonObject.class::isInstance)
+                .map(JsonValue::asJsonObject)
+                .filter(model -> model.containsKey("id"))
+                .map(model -> new Listed(model.getString("id"),
+                                         model.get("created") instanceof JsonNumber created ? created.longValue() : 0))
+                .toList();
+    }
+
+    private record Listed(String id, long created) {
+    }
+}

@@ -1,0 +1,133 @@
+package io.llmgateway.backend.api;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.FinishReason;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.TokenUsage;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
+
+/**
+ * Relays an OpenAI-compatible upstream: the client's request goes out as it came, with only the model
+ * name replaced by the upstream's, and the upstream's completion or chunks come back as they are, with
+ * only the model name replaced by the client's; so whatever the upstream supports (logprobs, refusals,
+ * audio...) works. Finish reason and usage are read on the way for middleware.
+ */
+final class OpenAiRelay implements UpstreamCall.AnswerReader {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    private final ChatSink sink;
+    private final String clientModel;
+    private final boolean stream;
+    private boolean emitted;
+    private FinishReason finish = FinishReason.STOP;
+    private TokenUsage usage;
+
+    OpenAiRelay(ChatSink sink, String clientModel, boolean stream) {
+        this.sink = sink;
+        this.clientModel = clientModel;
+        this.stream = stream;
+    }
+
+    /**
+     * The request for the upstream: the client's, with the upstream's model name.
+     *
+     * @param body          the client's request body
+     * @param upstreamModel the model name the upstream knows
+     * @return the JSON body
+     */
+    static String request(JsonObject body, String upstreamModel) {
+        return JSON.createObjectBuilder(body).add("model", upstreamModel).build().toString();
+    }
+
+    @Override
+    public void read(UpstreamBody body) throws IOException {
+        if (stream) {
+            readStream(new SseReader(body));
+        } else {
+            JsonObject completion = parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            note(completion);
+            emit(completion);
+        }
+        sink.emit(new ChatDelta.Finish(finish));
+        if (usage != null) {
+            sink.emit(new ChatDelta.Usage(usage));
+        }
+    }
+
+    @Override
+    public boolean emitted() {
+        return emitted;
+    }
+
+    private void readStream(SseReader events) throws IOException {
+        Optional<SseReader.Event> next;
+        while ((next = events.next()).isPresent()) {
+            String data = next.get().data();
+            if (data.equals("[DONE]")) {
+                return;
+            }
+            if (data.isEmpty()) {
+                continue;
+            }
+            JsonObject chunk = parse(data);
+            if (chunk.get("error") instanceof JsonObject error) {
+                throw new UpstreamCall.UpstreamEventError(GatewayException.badGateway(
+                        "The upstream failed mid-answer: " + error.getString("message", "no detail")), false);
+            }
+            note(chunk);
+            emit(chunk);
+        }
+        throw new IOException("the stream ended without [DONE]");
+    }
+
+    /** Reads the finish reason and usage, wherever in the object they are. */
+    private void note(JsonObject object) {
+        if (object.get("choices") instanceof JsonArray choices && !choices.isEmpty()
+                && choices.get(0) instanceof JsonObject choice
+                && choice.get("finish_reason") instanceof JsonString reason) {
+            finish = switch (reason.getString()) {
+                case "length" -> FinishReason.LENGTH;
+                case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
+                case "content_filter" -> FinishReason.CONTENT_FILTER;
+                default -> FinishReason.STOP;
+            };
+        }
+        if (object.get("usage") instanceof JsonObject counted) {
+            long cached = counted.get("prompt_tokens_details") instanceof JsonObject details
+                    && details.get("cached_tokens") instanceof JsonNumber number ? number.longValue() : 0;
+            usage = new TokenUsage(count(counted, "prompt_tokens"), count(counted, "completion_tokens"), cached);
+        }
+    }
+
+    private void emit(JsonObject object) {
+        JsonObject relayed = object.get("model") instanceof JsonString model && !model.getString().equals(clientModel)
+                ? JSON.createObjectBuilder(object).add("model", clientModel).build()
+                : object;
+        sink.emit(new ChatDelta.Passthrough(relayed));
+        emitted = true;
+    }
+
+    private static long count(JsonObject usage, String name) {
+        return usage.get(name) instanceof JsonNumber number ? number.longValue() : 0;
+    }
+
+    private static JsonObject parse(String json) {
+        try {
+            return JSON.createReader(new StringReader(json)).readObject();
+        } catch (RuntimeException e) {
+            throw GatewayException.badGateway("The upstream answered JSON that does not parse");
+        }
+    }
+}

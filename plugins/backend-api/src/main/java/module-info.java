@@ -1,0 +1,13 @@
+/**
+ * The api backend (type {@code api}): the production path. Translates OpenAI chat requests to the
+ * Anthropic Messages API and back, both ways and in both modes (JSON and streamed), and relays
+ * OpenAI-compatible upstreams (vLLM, Ollama, OpenAI) unchanged apart from the model name. It owns the
+ * upstream HTTP calls: connection reuse, retries with backoff, timeouts, error mapping and aborting
+ * calls whose client went away. Nothing else: no pooling of processes, no HTTP serving.
+ */
+module io.llmgateway.backend.api {
+    requires io.llmgateway.api;
+    requires java.net.http;
+
+    provides io.llmgateway.api.BackendProvider with io.llmgateway.backend.api.ApiBackendProvider;
+}
