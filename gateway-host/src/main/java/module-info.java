@@ -7,6 +7,7 @@
 module io.llmgateway.host {
     requires io.llmgateway.api;
     requires io.helidon.webserver;
+    requires io.helidon.common.socket;
     requires io.helidon.http.media.jsonp;
     requires io.helidon.metrics.api;
     requires java.logging;

@@ -1,5 +1,6 @@
 package io.llmgateway.host;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -41,6 +42,9 @@ public final class GatewayServer {
                 .port(gateway.config().port())
                 // Main stops the server itself, before closing the backends
                 .shutdownHook(false)
+                // streamed chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds each one
+                // back until the client's delayed ACK (about 40 ms)
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .directHandlers(ErrorResponses.directHandlers())
                 .routing(routing -> routing(routing, gateway));
     }
