@@ -1,7 +1,10 @@
 /**
  * Test doubles for the gateway's tests and benchmarks: {@link io.llmgateway.testing.FakeAnthropicApi},
- * a scripted Anthropic Messages API on loopback, and {@link io.llmgateway.testing.FakeClaudeCli}, a
- * process that speaks the {@code claude} CLI's stream-json protocol. Meant for {@code test} scope only.
+ * a scripted Anthropic Messages API on loopback, {@link io.llmgateway.testing.FakeOpenAiApi}, a scripted
+ * OpenAI-compatible chat completions API on loopback (both take the same
+ * {@link io.llmgateway.testing.Reply}s, and both run on their own for benchmarks), and
+ * {@link io.llmgateway.testing.FakeClaudeCli}, a process that speaks the {@code claude} CLI's stream-json
+ * protocol. Meant for {@code test} scope only.
  */
 module io.llmgateway.testing {
     requires transitive jakarta.json;

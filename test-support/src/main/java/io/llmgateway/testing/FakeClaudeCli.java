@@ -1,24 +1,17 @@
 package io.llmgateway.testing;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.CodeSource;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
 
 /**
  * A stand-in for the {@code claude} CLI in its long-lived stream-json mode, for testing a pool of CLI
@@ -118,8 +111,8 @@ public final class FakeClaudeCli {
                 .append(", written by its launcher method.\n");
         new TreeMap<>(behaviour).forEach((name, value) -> script.append("export ").append(name).append('=')
                 .append(shellQuoted(value)).append('\n'));
-        script.append("exec ").append(shellQuoted(javaCommand())).append(' ').append(JVM_OPTIONS)
-                .append(" -cp ").append(shellQuoted(classPath()))
+        script.append("exec ").append(shellQuoted(JavaCommand.java())).append(' ').append(JVM_OPTIONS)
+                .append(" -cp ").append(shellQuoted(JavaCommand.classPath()))
                 .append(' ').append(FakeClaudeCli.class.getName()).append(" \"$@\"\n");
         try {
             Files.createDirectories(dir);
@@ -164,28 +157,6 @@ public final class FakeClaudeCli {
             }
         }
         return defaultValue;
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** {@return where this class, the JSON API and the JSON provider were loaded from: jars or class folders} */
-    private static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> type : new Class<?>[] {FakeClaudeCli.class, Json.class, JsonProvider.provider().getClass()}) {
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            if (source == null) {
-                throw new IllegalStateException("cannot tell where " + type.getName() + " was loaded from");
-            }
-            try {
-                entries.add(Path.of(source.getLocation().toURI()).toString());
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException("cannot tell where " + type.getName() + " was loaded from", e);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 
     private static String shellQuoted(String value) {

@@ -3,6 +3,8 @@ package io.llmgateway.testing;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -88,5 +90,24 @@ final class Jsons {
     /** {@return the string member, or null if it is absent or not a string} */
     static String string(JsonObject object, String name) {
         return object.get(name) instanceof JsonString string ? string.getString() : null;
+    }
+
+    /**
+     * {@return a tool call's arguments in the fragments both APIs stream them in: an empty one first, as
+     * the real APIs send, then the JSON text in up to {@code pieces} pieces (never splitting a surrogate pair)}
+     */
+    static List<String> fragments(String json, int pieces) {
+        List<String> fragments = new ArrayList<>(List.of(""));
+        int size = Math.max(1, (json.length() + pieces - 1) / pieces);
+        int start = 0;
+        while (start < json.length()) {
+            int end = Math.min(json.length(), start + size);
+            if (end < json.length() && Character.isLowSurrogate(json.charAt(end))) {
+                end++;
+            }
+            fragments.add(json.substring(start, end));
+            start = end;
+        }
+        return fragments;
     }
 }

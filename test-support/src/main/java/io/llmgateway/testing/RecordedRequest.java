@@ -5,20 +5,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * One request {@link FakeAnthropicApi} received, with accessors for what tests usually check: the
- * prompt's messages, the system prompt's text, the last user message's text and headers. The reply's
+ * One request a fake API ({@link FakeAnthropicApi}, {@link FakeOpenAiApi}) received, with accessors for
+ * what tests usually check: the model, the prompt's messages, the system prompt's text, the last user
+ * message's text and headers. They read both APIs' bodies, which share {@code model}, {@code stream},
+ * {@code messages} and text content (a string or an array of {@code text} parts). The reply's
  * outcome ({@link #clientDisconnected()}) is filled in when the reply ends; {@link #awaitFinished} waits
  * for it.
  */
 public final class RecordedRequest {
+    /** The roles of OpenAI's system prompts. */
+    private static final Set<String> SYSTEM_ROLES = Set.of("system", "developer");
+
     private final String method;
     private final String path;
     private final Map<String, List<String>> headers;
@@ -83,15 +91,23 @@ public final class RecordedRequest {
 
     /**
      * {@return the system prompt's text: the {@code system} string, or the text of its blocks joined with
-     * new lines; empty if there is none}
+     * new lines (Anthropic); without {@code system}, the text of the {@code system} and {@code developer}
+     * messages joined with new lines (OpenAI); empty if there is none}
      */
     public String systemText() {
-        return Jsons.text(body.get("system"));
+        if (body.containsKey("system")) {
+            return Jsons.text(body.get("system"));
+        }
+        return messages().stream()
+                .filter(message -> message instanceof JsonObject object
+                        && object.get("role") instanceof JsonString role && SYSTEM_ROLES.contains(role.getString()))
+                .map(message -> Jsons.text(message.asJsonObject().get("content")))
+                .collect(Collectors.joining("\n"));
     }
 
     /**
      * {@return the text of the last {@code user} message: its string content, or the text of its text
-     * blocks joined with new lines; empty if there is no user message}
+     * blocks (parts) joined with new lines; empty if there is no user message}
      */
     public String lastUserText() {
         JsonArray messages = messages();

@@ -12,15 +12,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.json.JsonObject;
 
 /**
- * What {@link FakeAnthropicApi} answers to one {@code POST /v1/messages}: a successful message (text or
- * tool use) or one of the failures a client of the real API must survive. Every reply serves both
- * modes: with {@code "stream": true} in the request it is sent as the Anthropic server-sent event
- * sequence, otherwise as one JSON body.
+ * What a fake API answers to one request: a successful answer (text or tool calls) or one of the failures
+ * a client of the real API must survive. The same reply serves {@link FakeAnthropicApi} and
+ * {@link FakeOpenAiApi}, each rendering it in its own API's terms, and both modes: with
+ * {@code "stream": true} in the request it is sent as server-sent events, otherwise as one JSON body.
  *
  * <p>Replies are immutable values; build them with the static factories and the {@code with...}
  * methods, e.g. {@code Reply.text("Hel", "lo").withGap(Duration.ofMillis(50))} or
  * {@code Reply.rateLimited(3)}. One reply object may be used for any number of requests (the fake
- * renders each reply once per model and reuses the bytes).
+ * renders each reply once per model and mode and reuses the bytes).
+ *
+ * <p>The records speak the Anthropic API's vocabulary, which {@link FakeOpenAiApi} translates:
+ * <table>
+ *   <caption>How the OpenAI fake renders a reply's Anthropic terms</caption>
+ *   <tr><th>reply</th><th>OpenAI</th></tr>
+ *   <tr><td>stop reason {@code end_turn}, {@code stop_sequence}; {@code max_tokens}; a {@link ToolUse}</td>
+ *       <td>{@code finish_reason} {@code stop}; {@code length}; {@code tool_calls}
+ *       ({@link Text#withFinishReason} takes OpenAI's names)</td></tr>
+ *   <tr><td>{@link Usage}</td><td>{@code prompt_tokens} = input + cache read + cache creation tokens,
+ *       {@code completion_tokens} = output tokens, {@code prompt_tokens_details.cached_tokens} = cache read
+ *       tokens</td></tr>
+ *   <tr><td>{@link HttpError#type()}, {@link StreamError#type()}</td><td>OpenAI's {@code type} and
+ *       {@code code} for the same failure (see {@link FakeOpenAiApi}); {@link HttpError#code()} and
+ *       {@link HttpError#param()} are OpenAI's own fields</td></tr>
+ *   <tr><td>{@link ToolUse}: text and calls</td><td>{@code content} (null when empty) and
+ *       {@code tool_calls} of type {@code function}, the input as the {@code arguments} string</td></tr>
+ *   <tr><td>{@link Text#pings()}</td><td>ignored</td></tr>
+ * </table>
  */
 public sealed interface Reply
         permits Reply.Text, Reply.ToolUse, Reply.HttpError, Reply.StreamError, Reply.Cut, Reply.Hang, Reply.Malformed {
@@ -29,14 +47,15 @@ public sealed interface Reply
     Set<String> TEXT_STOP_REASONS = Set.of("end_turn", "max_tokens", "stop_sequence");
 
     /**
-     * A text answer: the deltas are streamed one {@code text_delta} each, in order.
+     * A text answer: the deltas are streamed one {@code text_delta} (Anthropic) or one content chunk
+     * (OpenAI) each, in order.
      *
      * @param deltas       the text in the pieces it is streamed in; joined for a non-streamed answer
      * @param gap          pause between two deltas of a stream ({@link Duration#ZERO} for none)
      * @param stopReason   {@code end_turn}, {@code max_tokens} or {@code stop_sequence}
      * @param stopSequence the matched stop sequence (only with {@code stop_reason} {@code stop_sequence})
      * @param usage        token counts reported in {@code message_start}, {@code message_delta} and the
-     *                     JSON body
+     *                     JSON body (OpenAI: the {@code usage} of the body or of the stream's usage chunk)
      * @param pings        whether the stream carries a {@code ping} event after the first content block
      *                     starts, as the real API's streams do
      */
@@ -79,7 +98,19 @@ public sealed interface Reply
             return new Text(deltas, gap, stopReason, stopSequence, usage, pings);
         }
 
-        /** {@return this reply with or without a {@code ping} event in its stream} */
+        /**
+         * {@return this reply ending with OpenAI's {@code finish_reason}: {@code stop} (stop reason
+         * {@code end_turn}) or {@code length} ({@code max_tokens})}
+         */
+        public Text withFinishReason(String finishReason) {
+            return switch (finishReason) {
+                case "stop" -> withStopReason("end_turn");
+                case "length" -> withStopReason("max_tokens");
+                default -> throw new IllegalArgumentException("finish reason must be stop or length: " + finishReason);
+            };
+        }
+
+        /** {@return this reply with or without a {@code ping} event in its stream (Anthropic only)} */
         public Text withPings(boolean pings) {
             return new Text(deltas, gap, stopReason, stopSequence, usage, pings);
         }
@@ -110,11 +141,12 @@ public sealed interface Reply
     }
 
     /**
-     * One {@code tool_use} content block.
+     * One tool call: a {@code tool_use} content block (Anthropic) or a {@code function} tool call (OpenAI).
      *
-     * @param id    the block id ({@code toolu_...}) the client echoes in its {@code tool_result}
+     * @param id    the call's id ({@code toolu_...}, OpenAI's {@code call_...}) the client echoes in its
+     *              {@code tool_result} block or {@code tool} message
      * @param name  the tool's name
-     * @param input the arguments
+     * @param input the arguments (OpenAI: sent as the JSON text of {@code arguments})
      */
     record ToolCall(String id, String name, JsonObject input) {
         private static final AtomicInteger IDS = new AtomicInteger();
@@ -132,15 +164,20 @@ public sealed interface Reply
     }
 
     /**
-     * An HTTP error before any byte of the answer: the status, the Anthropic error body
-     * {@code {"type":"error","error":{"type":...,"message":...}}} and extra headers.
+     * An HTTP error before any byte of the answer: the status, the API's error body and extra headers. The
+     * Anthropic fake sends {@code {"type":"error","error":{"type":...,"message":...}}}, the OpenAI fake
+     * {@code {"error":{"message":...,"type":...,"param":...,"code":...}}}.
      *
      * @param status  the HTTP status
-     * @param type    the Anthropic error type, e.g. {@code rate_limit_error}
+     * @param type    the Anthropic error type, e.g. {@code rate_limit_error} (the OpenAI fake translates it)
      * @param message the error message
      * @param headers extra response headers (lower-case names), e.g. {@code retry-after}
+     * @param code    OpenAI's {@code code}, e.g. {@code rate_limit_exceeded}, or null for the one that goes
+     *                with the type; the Anthropic fake ignores it
+     * @param param   OpenAI's {@code param}, the request field at fault, or null; the Anthropic fake ignores it
      */
-    record HttpError(int status, String type, String message, Map<String, String> headers) implements Reply {
+    record HttpError(int status, String type, String message, Map<String, String> headers, String code, String param)
+            implements Reply {
         public HttpError {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(message, "message");
@@ -150,22 +187,38 @@ public sealed interface Reply
             }
         }
 
+        /** An error without OpenAI's {@code code} and {@code param}. */
+        public HttpError(int status, String type, String message, Map<String, String> headers) {
+            this(status, type, message, headers, null, null);
+        }
+
         /** {@return this error with another message} */
         public HttpError withMessage(String message) {
-            return new HttpError(status, type, message, headers);
+            return new HttpError(status, type, message, headers, code, param);
         }
 
         /** {@return this error with one more response header} */
         public HttpError withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name.toLowerCase(Locale.ROOT), value);
-            return new HttpError(status, type, message, more);
+            return new HttpError(status, type, message, more, code, param);
+        }
+
+        /** {@return this error with OpenAI's {@code code}} */
+        public HttpError withCode(String code) {
+            return new HttpError(status, type, message, headers, code, param);
+        }
+
+        /** {@return this error with OpenAI's {@code param}, the request field at fault} */
+        public HttpError withParam(String param) {
+            return new HttpError(status, type, message, headers, code, param);
         }
     }
 
     /**
-     * A stream that fails after it started: the usual opening events and these text deltas, then an
-     * {@code event: error} with the given error, then the end of the response. A non-streamed request,
+     * A stream that fails after it started: the usual opening events and these text deltas, then an error
+     * event ({@code event: error} from the Anthropic fake, {@code data: {"error":...}} from the OpenAI fake)
+     * with the given error, then the end of the response (no {@code [DONE]}). A non-streamed request,
      * which has no stream to fail, gets the error as an HTTP error (529 for {@code overloaded_error}, the
      * API's status for the other types).
      *
@@ -183,8 +236,9 @@ public sealed interface Reply
 
     /**
      * A connection dropped mid-answer: a stream's opening events and these deltas, then the TCP
-     * connection is closed without {@code message_stop} or the chunked-encoding terminator. A non-streamed
-     * request gets the response headers and half of its body before the connection drops.
+     * connection is closed without {@code message_stop} (OpenAI: {@code [DONE]}) or the chunked-encoding
+     * terminator. A non-streamed request gets the response headers and half of its body before the
+     * connection drops.
      *
      * @param deltas text deltas sent before the connection is closed
      */
@@ -259,7 +313,7 @@ public sealed interface Reply
         return new ToolUse(text, List.of(calls), Usage.of(DEFAULT_INPUT_TOKENS, 1 + calls.length * 10));
     }
 
-    /** {@return an HTTP error with an Anthropic error body} */
+    /** {@return an HTTP error with the API's error body; {@code type} is an Anthropic error type} */
     static HttpError error(int status, String type, String message) {
         return new HttpError(status, type, message, Map.of());
     }
@@ -269,7 +323,7 @@ public sealed interface Reply
         return error(400, "invalid_request_error", message);
     }
 
-    /** {@return a 401 {@code authentication_error}, as for a wrong {@code x-api-key}} */
+    /** {@return a 401 {@code authentication_error}, as for a wrong API key} */
     static HttpError authenticationError() {
         return error(401, "authentication_error", "invalid x-api-key");
     }

@@ -2,7 +2,10 @@ package io.llmgateway.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -11,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 
+import jakarta.json.JsonObject;
+
 /**
  * A {@link Reply} rendered to bytes for one model and one mode, so that sending it costs no JSON work:
- * {@link FakeAnthropicApi} renders each reply once and sends the same plan to every request that gets
- * it. Only the message id differs between requests; it is patched into a copy of the one part that holds
- * it.
+ * the fakes render each reply once and send the same plan to every request that gets it. Only the
+ * message id differs between requests; it is patched into a copy of each part that holds it.
  *
  * @param status  HTTP status
  * @param headers response headers, including {@code content-type}
@@ -28,8 +32,13 @@ import com.sun.net.httpserver.HttpExchange;
 record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<Part> parts, Duration gap,
                  Ending ending) {
 
-    /** The id written in place of a message id while rendering; the same length as every real id. */
-    static final String ID_PLACEHOLDER = "msg_fake_000000000000";
+    /**
+     * Written where a response's id goes, after the API's prefix ({@code msg_}, {@code chatcmpl-}); the
+     * digits are replaced by the response's number when it is sent, so every id has the same length.
+     */
+    static final String ID_PLACEHOLDER = "fake_000000000000";
+    static final String JSON = "application/json";
+    static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
     private static final int ID_DIGITS = 12;
 
     /** How the response ends. */
@@ -50,6 +59,13 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
      * @param pauseBefore whether the plan's gap is waited before writing this part
      */
     record Part(byte[] bytes, int idOffset, boolean pauseBefore) {
+        /** {@return the text as a part, noting where the id placeholder is (its first occurrence)} */
+        static Part of(String text, boolean pauseBefore) {
+            int id = text.indexOf(ID_PLACEHOLDER);
+            int offset = id < 0 ? -1 : text.substring(0, id).getBytes(StandardCharsets.UTF_8).length;
+            return new Part(text.getBytes(StandardCharsets.UTF_8), offset, pauseBefore);
+        }
+
         /** {@return the bytes, with the placeholder's digits replaced by the message number} */
         byte[] bytes(long messageNumber) {
             if (idOffset < 0) {
@@ -71,6 +87,34 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
         if (!chunked && ending != Ending.HANG && parts.size() != 1) {
             throw new IllegalArgumentException("a body with a content-length is one part");
         }
+    }
+
+    /** {@return a plan that sends this JSON body with a content-length} */
+    static ReplyPlan json(int status, JsonObject body, Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("content-type", JSON);
+        return new ReplyPlan(status, all, false, List.of(Part.of(body.toString(), false)), Duration.ZERO, Ending.COMPLETE);
+    }
+
+    /**
+     * {@return a 200 that sends this text as it is: with a content-length as {@code application/json}, or
+     * chunked as {@code text/event-stream}}
+     */
+    static ReplyPlan raw(String text, boolean eventStream) {
+        return new ReplyPlan(200, Map.of("content-type", eventStream ? EVENT_STREAM : JSON), eventStream,
+                List.of(Part.of(text, false)), Duration.ZERO, Ending.COMPLETE);
+    }
+
+    /** {@return a plan that never answers} */
+    static ReplyPlan hang() {
+        return new ReplyPlan(200, Map.of(), false, List.of(), Duration.ZERO, Ending.HANG);
+    }
+
+    /** {@return this one-part plan's headers and the first half of its body, then a dropped connection} */
+    ReplyPlan firstHalf() {
+        byte[] whole = parts.getFirst().bytes();
+        Part half = new Part(Arrays.copyOf(whole, whole.length / 2), -1, false);
+        return new ReplyPlan(status, headers, true, List.of(half), Duration.ZERO, Ending.DROP_CONNECTION);
     }
 
     /** Thrown to make the JDK server drop the connection: it does so for any exception from a handler. */
