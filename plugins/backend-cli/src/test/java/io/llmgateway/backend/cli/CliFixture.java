@@ -3,10 +3,8 @@ package io.llmgateway.backend.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,27 +12,21 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.llmgateway.api.BackendHealth;
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
-import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ChatSink;
-import io.llmgateway.api.PluginConfig;
-import io.llmgateway.api.PluginContext;
-import io.llmgateway.api.PluginMetrics;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
 import io.llmgateway.testing.FakeClaudeCli;
+import io.llmgateway.testing.RecordingSink;
+import io.llmgateway.testing.TestExchange;
+import io.llmgateway.testing.TestPluginContext;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -46,16 +38,13 @@ import jakarta.json.JsonValue;
 final class CliFixture implements AutoCloseable {
 
     private final CliBackend backend;
-    private final ScheduledExecutorService scheduler;
+    private final TestPluginContext context;
     private final Path transcript;
-    private final Map<String, AtomicLong> counters;
 
-    private CliFixture(CliBackend backend, ScheduledExecutorService scheduler, Path transcript,
-                       Map<String, AtomicLong> counters) {
+    private CliFixture(CliBackend backend, TestPluginContext context, Path transcript) {
         this.backend = backend;
-        this.scheduler = scheduler;
+        this.context = context;
         this.transcript = transcript;
-        this.counters = counters;
     }
 
     /**
@@ -76,12 +65,9 @@ final class CliFixture implements AutoCloseable {
         config.put("LLM_POOL_MAX_OVERFLOW", "0");
         config.put("PATH", System.getenv("PATH"));
         config.putAll(settings);
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-        Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
-        PluginContext context = new TestContext(key -> Optional.ofNullable(config.get(key)), scheduler,
-                                                name -> counters.computeIfAbsent(name, n -> new AtomicLong()));
+        TestPluginContext context = TestPluginContext.of(config);
         CliBackend backend = (CliBackend) new CliBackendProvider().create(context);
-        return new CliFixture(backend, scheduler, transcript, counters);
+        return new CliFixture(backend, context, transcript);
     }
 
     CliBackend backend() {
@@ -106,13 +92,10 @@ final class CliFixture implements AutoCloseable {
      * Serves one request; the observer sees each delta first and may throw to simulate a client that leaves.
      */
     Answer chat(ChatRequest request, Instant deadline, ChatSink observer) {
-        List<ChatDelta> deltas = new ArrayList<>();
-        FakeExchange exchange = new FakeExchange(request, deadline);
-        backend.chat(exchange, delta -> {
-            observer.emit(delta);
-            deltas.add(delta);
-        });
-        return new Answer(deltas, ChatCompletion.of(deltas), exchange.annotations());
+        RecordingSink sink = new RecordingSink(observer);
+        TestExchange exchange = new TestExchange(request, deadline);
+        backend.chat(exchange, sink);
+        return new Answer(sink.deltas(), sink.completion(), exchange.annotations());
     }
 
     List<SessionInfo> sessions() {
@@ -124,7 +107,7 @@ final class CliFixture implements AutoCloseable {
     }
 
     long counter(String name) {
-        return counters.getOrDefault(name, new AtomicLong()).get();
+        return context.counter(name);
     }
 
     /** Every line the fake processes of this fixture received on stdin. */
@@ -139,7 +122,7 @@ final class CliFixture implements AutoCloseable {
     @Override
     public void close() {
         backend.close();
-        scheduler.shutdownNow();
+        context.close();
     }
 
     static ChatRequest request(String prompt) {
@@ -182,114 +165,6 @@ final class CliFixture implements AutoCloseable {
 
         long textDeltas() {
             return deltas.stream().filter(ChatDelta.Text.class::isInstance).count();
-        }
-    }
-
-    private record TestContext(PluginConfig config, ScheduledExecutorService scheduler,
-                               Function<String, AtomicLong> counters) implements PluginContext {
-        @Override
-        public String pluginName() {
-            return "backend-cli";
-        }
-
-        @Override
-        public PluginMetrics metrics() {
-            return new PluginMetrics() {
-                @Override
-                public Counter counter(String name, String description, Map<String, String> tags) {
-                    AtomicLong value = counters.apply(name);
-                    return value::addAndGet;
-                }
-
-                @Override
-                public Histogram histogram(String name, String description, double[] buckets, Map<String, String> tags) {
-                    return observed -> { };
-                }
-
-                @Override
-                public void gauge(String name, String description, Supplier<? extends Number> value,
-                                  Map<String, String> tags) {
-                }
-            };
-        }
-
-        @Override
-        public System.Logger logger() {
-            return System.getLogger("test.backend-cli");
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-    }
-
-    private static final class FakeExchange implements ChatExchange {
-        private final ChatRequest request;
-        private final Instant deadline;
-        private final Instant received = Instant.now();
-        private final Map<String, String> annotations = new ConcurrentHashMap<>();
-
-        private FakeExchange(ChatRequest request, Instant deadline) {
-            this.request = request;
-            this.deadline = deadline;
-        }
-
-        Map<String, String> annotations() {
-            return annotations;
-        }
-
-        @Override
-        public String requestId() {
-            return "req_test";
-        }
-
-        @Override
-        public ChatRequest request() {
-            return request;
-        }
-
-        @Override
-        public String backend() {
-            return "cli";
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String clientAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Optional<String> tenant() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void tenant(String tenant) {
-        }
-
-        @Override
-        public Instant received() {
-            return received;
-        }
-
-        @Override
-        public Instant deadline() {
-            return deadline;
-        }
-
-        @Override
-        public void responseHeader(String name, String value) {
-        }
-
-        @Override
-        public void annotate(String key, String value) {
-            annotations.put(key, value);
         }
     }
 }

@@ -13,12 +13,12 @@ import java.util.OptionalLong;
 
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
-import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Role;
+import io.llmgateway.testing.TestExchange;
 
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ final class TestMockBackend {
 
     private static List<ChatDelta> run(MockBackend backend, ChatRequest request, Instant deadline) {
         List<ChatDelta> deltas = new ArrayList<>();
-        backend.chat(new FakeExchange(request, deadline), deltas::add);
+        backend.chat(new TestExchange(request, deadline), deltas::add);
         return deltas;
     }
 
@@ -111,49 +111,5 @@ final class TestMockBackend {
         return new ChatRequest("mock", List.of(ChatMessage.of(Role.USER, prompt)), maxTokens, OptionalDouble.empty(),
                                OptionalDouble.empty(), stop, false, false, Optional.empty(), OptionalLong.empty(),
                                Map.of(), JsonValue.EMPTY_JSON_OBJECT);
-    }
-
-    private record FakeExchange(ChatRequest request, Instant deadline) implements ChatExchange {
-        @Override
-        public String requestId() {
-            return "req_test";
-        }
-
-        @Override
-        public String backend() {
-            return "mock";
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String clientAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Optional<String> tenant() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void tenant(String tenant) {
-        }
-
-        @Override
-        public Instant received() {
-            return Instant.now();
-        }
-
-        @Override
-        public void responseHeader(String name, String value) {
-        }
-
-        @Override
-        public void annotate(String key, String value) {
-        }
     }
 }
