@@ -67,6 +67,7 @@ public final class Gateway implements AutoCloseable {
      * @throws GatewayStartupException when a backend is missing or a plugin's configuration is unusable
      */
     public static Gateway start(GatewayConfig config, PluginCatalog catalog, OutputStream logSink, Clock clock) {
+        MiddlewarePlugins.checkConfigured(config, catalog);
         ScheduledExecutorService scheduler = scheduler();
         AtomicReference<BackendRouter> routerRef = new AtomicReference<>();
         GatewayMetrics metrics = GatewayMetrics.create(() -> sessionsOf(routerRef.get()));

@@ -229,7 +229,7 @@ final class TestBadInput {
         assertThat(line.getInt("status"), is(400));
         assertThat(line.getString("error_type"), is("invalid_request_error"));
         assertThat(GATEWAY.metrics().prometheus(),
-                   containsString("llm_requests_total{backend=\"none\",model=\"none\",scope=\"application\",status=\"400\",}"));
+                   containsString("llm_requests_total{backend=\"none\",model=\"none\",scope=\"application\",status=\"400\",tenant=\"none\",}"));
     }
 
     private HttpResponse<String> post(byte[] body) throws Exception {

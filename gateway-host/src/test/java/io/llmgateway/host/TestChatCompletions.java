@@ -258,6 +258,8 @@ final class TestChatCompletions {
         JsonObject line = LOG.lineOf(GATEWAY, "tenant-json");
         assertThat(line.getString("tenant"), is("team-a"));
         assertThat(line.getString("seen_by"), is("tenant-middleware"));
+        assertThat(GATEWAY.metrics().prometheus(), containsString(
+                "llm_requests_total{backend=\"mock\",model=\"mock\",scope=\"application\",status=\"200\",tenant=\"team-a\",} 1.0"));
     }
 
     @Test

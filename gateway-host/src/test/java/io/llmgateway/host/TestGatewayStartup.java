@@ -68,6 +68,16 @@ final class TestGatewayStartup {
     }
 
     @Test
+    void configuringAMiddlewareWhosePluginIsAbsentStopsStart() {
+        GatewayStartupException e = assertThrows(GatewayStartupException.class, () -> TestGateways.start(
+                TestGateways.config("LLM_BACKEND", "mock", "LLM_CACHE_TTL", "60"), new TestGateways.LogCapture(),
+                List.of(new MockBackendProvider()), List.of()));
+
+        assertThat(e.getMessage(), containsString("LLM_CACHE_TTL is set, but the cache middleware's plugin"
+                                                          + " (middleware-cache) is not in"));
+    }
+
+    @Test
     void aPluginConfigurationErrorStopsStartWithItsMessage() {
         GatewayStartupException e = assertThrows(GatewayStartupException.class, () -> TestGateways.start(
                 TestGateways.config("LLM_BACKEND", "mock", "LLM_MOCK_LATENCY_MS", "soon"),

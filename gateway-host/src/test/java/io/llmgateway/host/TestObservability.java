@@ -135,7 +135,8 @@ final class TestObservability {
         assertThat(before, containsString("# TYPE llm_requests_total counter"));
         assertThat(before, containsString("# TYPE llm_request_duration_seconds histogram"));
         assertThat(before, containsString("llm_request_duration_seconds_bucket{backend=\"pool\",model=\"pool-model\""));
-        assertThat(before, containsString("llm_cache_hits_total{scope=\"application\",} 0.0"));
+        assertThat(before, containsString("llm_cache_hits_total{model=\"none\",scope=\"application\",tenant=\"none\",} 0.0"));
+        assertThat(before, containsString("llm_cache_misses_total{model=\"none\",scope=\"application\",tenant=\"none\",} 0.0"));
         for (String state : List.of("starting", "idle", "busy", "stopping", "failed")) {
             assertThat(before, containsString("llm_sessions_total{scope=\"application\",status=\"" + state + "\",}"));
         }
@@ -149,7 +150,7 @@ final class TestObservability {
 
         String after = prometheus();
         assertThat(after, containsString(
-                "llm_requests_total{backend=\"mock\",model=\"claude-haiku\",scope=\"application\",status=\"200\",} 3.0"));
+                "llm_requests_total{backend=\"mock\",model=\"claude-haiku\",scope=\"application\",status=\"200\",tenant=\"none\",} 3.0"));
         assertThat(after, containsString(
                 "llm_request_duration_seconds_count{backend=\"mock\",model=\"claude-haiku\",scope=\"application\",} 3.0"));
     }

@@ -106,7 +106,7 @@ public final class ChatEndpoint implements Handler {
                                                         + ")"), response);
         } finally {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            metrics.request(call.status, call.backend, call.model, seconds);
+            metrics.request(call.status, call.backend, call.model, call.tenant(), seconds);
             log.write(call.logLine(received, requestId, seconds));
         }
     }
@@ -122,6 +122,10 @@ public final class ChatEndpoint implements Handler {
         private HostExchange exchange;
         private Answer answer;
         private GatewayException error;
+
+        String tenant() {
+            return exchange == null ? NONE : exchange.tenant().orElse(NONE);
+        }
 
         void fail(GatewayException failure, ServerResponse response) {
             error = failure;

@@ -36,6 +36,8 @@ public final class GatewayMetrics {
     private static final double[] DURATION_BUCKETS = {
             0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
     private static final String SECONDS = "_seconds";
+    /** The label value for an unknown tenant, backend or model. */
+    public static final String NONE = "none";
 
     /** Helidon adds a {@code scope="application"} label to every series; queries can ignore it. */
     private static final MetricsConfig CONFIG = MetricsConfig.create();
@@ -67,7 +69,13 @@ public final class GatewayMetrics {
                                          .description("Backend sessions by state")
                                          .tags(List.of(Tag.create("status", state))));
         }
-        registry.getOrCreate(Counter.builder("llm_cache_hits_total").description("Answers served from the response cache"));
+        // the cache plugin counts per tenant and model; these zero series make the metrics exist from start-up
+        List<Tag> noTenantNoModel = List.of(Tag.create("tenant", NONE), Tag.create("model", NONE));
+        registry.getOrCreate(Counter.builder("llm_cache_hits_total").description("Answers served from the response cache")
+                                     .tags(noTenantNoModel));
+        registry.getOrCreate(Counter.builder("llm_cache_misses_total")
+                                     .description("Cacheable requests the response cache could not answer")
+                                     .tags(noTenantNoModel));
         return metrics;
     }
 
@@ -78,7 +86,7 @@ public final class GatewayMetrics {
      * @param model   a model it lists
      */
     public void prepare(String backend, String model) {
-        requestCounter(200, backend, model);
+        requestCounter(200, backend, model, NONE);
         duration(backend, model);
     }
 
@@ -88,10 +96,11 @@ public final class GatewayMetrics {
      * @param status  the HTTP status the client saw (or the error status of a failed stream)
      * @param backend the backend type, {@code none} if the request never reached one
      * @param model   the model, {@code none} if unknown
+     * @param tenant  the tenant auth established, {@code none} without auth
      * @param seconds how long it took
      */
-    public void request(int status, String backend, String model, double seconds) {
-        requestCounter(status, backend, model).increment();
+    public void request(int status, String backend, String model, String tenant, double seconds) {
+        requestCounter(status, backend, model, tenant).increment();
         duration(backend, model).record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
@@ -119,13 +128,14 @@ public final class GatewayMetrics {
         return formatter.flatMap(MeterRegistryFormatter::format).map(Object::toString).orElse("");
     }
 
-    private Counter requestCounter(int status, String backend, String model) {
-        return requestCounters.computeIfAbsent(new RequestKey(status, backend, model), key -> registry.getOrCreate(
+    private Counter requestCounter(int status, String backend, String model, String tenant) {
+        return requestCounters.computeIfAbsent(new RequestKey(status, backend, model, tenant), key -> registry.getOrCreate(
                 Counter.builder("llm_requests_total")
-                        .description("Chat completion requests by HTTP status, backend and model")
+                        .description("Chat completion requests by HTTP status, backend, model and tenant")
                         .tags(List.of(Tag.create("status", Integer.toString(key.status())),
                                       Tag.create("backend", key.backend()),
-                                      Tag.create("model", key.model())))));
+                                      Tag.create("model", key.model()),
+                                      Tag.create("tenant", key.tenant())))));
     }
 
     private Timer duration(String backend, String model) {
@@ -166,7 +176,7 @@ public final class GatewayMetrics {
         return list;
     }
 
-    private record RequestKey(int status, String backend, String model) {
+    private record RequestKey(int status, String backend, String model, String tenant) {
     }
 
     private record DurationKey(String backend, String model) {
