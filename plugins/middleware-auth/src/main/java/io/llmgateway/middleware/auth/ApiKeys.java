@@ -1,0 +1,111 @@
+package io.llmgateway.middleware.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.llmgateway.api.PluginConfigurationException;
+
+/**
+ * API keys and their tenants. Only SHA-256 digests of the keys are kept, and a presented key is compared
+ * with every stored digest in constant time, so neither the comparison nor the lookup leaks through
+ * timing which characters of a key were right.
+ */
+final class ApiKeys {
+
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final List<Entry> entries;
+
+    private ApiKeys(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /**
+     * Parses {@code key:tenant} pairs separated by commas or new lines; a {@code #} starts a comment; words
+     * after the pair (such as the rate limiter's {@code rpm=60}) are not auth's business and are skipped.
+     *
+     * @param text   the pairs
+     * @param source where they come from, for error messages ({@code LLM_API_KEYS} or the file's path)
+     * @return the keys
+     * @throws PluginConfigurationException naming the line at fault, never the key
+     */
+    static ApiKeys parse(String text, String source) {
+        Map<String, String> tenantByKey = new LinkedHashMap<>();
+        String[] lines = text.split("[\\n,]");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].contains("#") ? lines[i].substring(0, lines[i].indexOf('#')) : lines[i];
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String pair = line.split("\\s+")[0];
+            int colon = pair.lastIndexOf(':');
+            String where = source + " entry " + (i + 1);
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new PluginConfigurationException(where + " must look like key:tenant");
+            }
+            String tenant = pair.substring(colon + 1);
+            if (!TENANT.matcher(tenant).matches()) {
+                throw new PluginConfigurationException(where + ": a tenant name is 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            if (tenantByKey.put(pair.substring(0, colon), tenant) != null) {
+                throw new PluginConfigurationException(where + " repeats a key");
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        tenantByKey.forEach((key, tenant) -> entries.add(new Entry(digest(key), tenant)));
+        return new ApiKeys(entries);
+    }
+
+    /**
+     * Keys from two sources together.
+     *
+     * @param other more keys
+     * @return all keys
+     */
+    ApiKeys and(ApiKeys other) {
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(other.entries);
+        return new ApiKeys(all);
+    }
+
+    /**
+     * The tenant of a key.
+     *
+     * @param presented the key the client sent
+     * @return its tenant, or empty for an unknown key
+     */
+    Optional<String> tenantOf(String presented) {
+        byte[] digest = digest(presented);
+        String found = null;
+        for (Entry entry : entries) {
+            // no early exit: every request costs the same number of comparisons
+            if (MessageDigest.isEqual(entry.digest(), digest)) {
+                found = entry.tenant();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private record Entry(byte[] digest, String tenant) {
+    }
+}

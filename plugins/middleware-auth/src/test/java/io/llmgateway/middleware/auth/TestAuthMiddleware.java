@@ -1,0 +1,140 @@
+package io.llmgateway.middleware.auth;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+import io.llmgateway.api.ChatMessage;
+import io.llmgateway.api.ChatRequest;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.Middleware;
+import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.Role;
+import io.llmgateway.testing.RecordingSink;
+import io.llmgateway.testing.TestExchange;
+import io.llmgateway.testing.TestPluginContext;
+
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class TestAuthMiddleware {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void offWithoutKeys() {
+        try (TestPluginContext context = TestPluginContext.of(Map.of())) {
+            assertTrue(new AuthMiddlewareProvider().create(context).isEmpty());
+        }
+    }
+
+    @Test
+    void aBearerKeyNamesTheTenant() {
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS", "sk-alpha:team-a, sk-beta:team-b"))) {
+            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
+
+            assertEquals("team-b", call(auth, Map.of("authorization", "Bearer sk-beta")).tenant().orElseThrow());
+            assertEquals("team-a", call(auth, Map.of("x-api-key", "sk-alpha")).tenant().orElseThrow());
+        }
+    }
+
+    @Test
+    void missingAndWrongKeysAre401WithoutTheKey() {
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS", "sk-alpha:team-a"))) {
+            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
+
+            GatewayException missing = assertThrows(GatewayException.class, () -> call(auth, Map.of()));
+            GatewayException wrong = assertThrows(GatewayException.class,
+                                                  () -> call(auth, Map.of("authorization", "Bearer sk-alphX")));
+            GatewayException notBearer = assertThrows(GatewayException.class,
+                                                      () -> call(auth, Map.of("authorization", "Basic sk-alpha")));
+
+            for (GatewayException e : List.of(missing, wrong, notBearer)) {
+                assertEquals(401, e.status());
+                assertEquals("invalid_api_key", e.code().orElseThrow());
+                assertFalse(e.getMessage().contains("sk-"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aChangedKeysFileIsReloaded() throws Exception {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "# team keys\nsk-one:team-one rpm=60\n\nsk-two:team-two\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS_FILE", file.toString()))) {
+            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
+            assertEquals("team-one", call(auth, Map.of("x-api-key", "sk-one")).tenant().orElseThrow());
+
+            Files.writeString(file, "sk-three:team-three\n");
+
+            awaitTenant(auth, "sk-three", "team-three");
+            assertThrows(GatewayException.class, () -> call(auth, Map.of("x-api-key", "sk-one")));
+        }
+    }
+
+    @Test
+    void aBrokenKeysFileKeepsTheKeysInUse() throws Exception {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "sk-one:team-one\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS_FILE", file.toString()))) {
+            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
+
+            Files.writeString(file, "this line is not a pair\n");
+            Thread.sleep(2500);
+
+            assertEquals("team-one", call(auth, Map.of("x-api-key", "sk-one")).tenant().orElseThrow());
+        }
+    }
+
+    @Test
+    void badSettingsNameTheEntryButNotTheKey() {
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS", "sk-secret-only"))) {
+            PluginConfigurationException e = assertThrows(PluginConfigurationException.class,
+                                                          () -> new AuthMiddlewareProvider().create(context));
+
+            assertEquals("LLM_API_KEYS entry 1 must look like key:tenant", e.getMessage());
+        }
+    }
+
+    private static TestExchange call(Middleware auth, Map<String, String> headers) {
+        TestExchange exchange = new TestExchange(request(), Instant.now().plusSeconds(10), headers);
+        boolean[] passed = {false};
+        auth.handle(exchange, new RecordingSink(), sink -> passed[0] = true);
+        assertTrue(passed[0], "the call went on");
+        return exchange;
+    }
+
+    private static void awaitTenant(Middleware auth, String key, String tenant) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                if (call(auth, Map.of("x-api-key", key)).tenant().orElseThrow().equals(tenant)) {
+                    return;
+                }
+            } catch (GatewayException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the keys file was not reloaded");
+    }
+
+    private static ChatRequest request() {
+        return new ChatRequest("mock", List.of(ChatMessage.of(Role.USER, "hi")), OptionalInt.empty(), OptionalDouble.empty(),
+                               OptionalDouble.empty(), List.of(), false, false, Optional.empty(), OptionalLong.empty(),
+                               Map.of(), JsonValue.EMPTY_JSON_OBJECT);
+    }
+}
