@@ -23,6 +23,7 @@ public final class TestExchange implements ChatExchange {
     private final Map<String, String> responseHeaders = new ConcurrentHashMap<>();
     private final Map<String, String> annotations = new ConcurrentHashMap<>();
     private volatile String tenant;
+    private volatile String clientAddress = "127.0.0.1";
 
     /**
      * Creates an exchange without request headers.
@@ -69,7 +70,18 @@ public final class TestExchange implements ChatExchange {
 
     @Override
     public String clientAddress() {
-        return "127.0.0.1";
+        return clientAddress;
+    }
+
+    /**
+     * Sets the client's address (default 127.0.0.1).
+     *
+     * @param address the address
+     * @return this exchange
+     */
+    public TestExchange clientAddress(String address) {
+        this.clientAddress = address;
+        return this;
     }
 
     @Override
