@@ -135,7 +135,7 @@ final class CliSession {
     }
 
     /** Resets the process's context with {@code /clear}; false when it does not come back in time. */
-    private boolean clear() throws InterruptedException {
+    boolean clear() throws InterruptedException {
         process.discardQueuedLines();
         try {
             process.sendUserTurn("/clear");

@@ -158,6 +158,23 @@ final class TestCliBackend {
     }
 
     @Test
+    void anIdleSessionIsResetInTheBackgroundForTheNextNewConversation() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2"), Map.of()).awaitUp()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), Duration.ofSeconds(20),
+                             () -> "not 2 warm: " + cli.health());
+
+            cli.chat("first conversation");
+            cli.chat("second conversation");
+
+            // both sessions now hold a conversation: the older one is reset without a request waiting for it
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("idle") && s.turnsHeld() == 0)
+                                     && cli.sessions().stream().anyMatch(s -> s.turnsHeld() == 1),
+                             Duration.ofSeconds(5), () -> "no clean session: " + cli.sessions());
+            assertTrue(cli.chat("third conversation").text().endsWith("[turn=1]"));
+        }
+    }
+
+    @Test
     void aDifferentSystemPromptGetsASessionOfItsOwn() {
         try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "1"), Map.of()).awaitUp()) {
             List<ChatMessage> pirate = List.of(ChatMessage.of(Role.SYSTEM, "Talk like a pirate."),
