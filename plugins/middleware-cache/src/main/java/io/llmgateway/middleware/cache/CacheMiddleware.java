@@ -1,0 +1,144 @@
+package io.llmgateway.middleware.cache;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ChatExchange;
+import io.llmgateway.api.ChatRequest;
+import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.Middleware;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * Answers a request it has seen from memory, and remembers the answers of those it has not.
+ *
+ * <p>A hit replays the stored deltas into the sink, so the host renders them as a whole answer or as a
+ * stream, whichever the request asked for. A miss passes the call on through a {@link Recorder} and
+ * keeps the answer if the call returned normally with a finish. Entries expire a fixed time after they
+ * were stored and are evicted (Caffeine's W-TinyLFU) when their approximate sizes add up to more than
+ * the budget. Concurrent misses of one key are not coalesced: each goes to the backend, and the last to
+ * finish leaves its answer.
+ *
+ * <p>Every request that is looked up gets {@code x-cache: HIT} or {@code MISS} and the log field
+ * {@code cache=hit|miss}, and counts in {@code llm_cache_hits_total} or {@code llm_cache_misses_total};
+ * one that is not looked up ({@code Cache-Control: no-cache}, or a sampled request under
+ * {@code LLM_CACHE_SAMPLED=skip}) gets {@code x-cache: BYPASS} and {@code cache=bypass} and is not
+ * counted.
+ */
+final class CacheMiddleware implements Middleware {
+
+    static final String HEADER = "x-cache";
+    static final String LOG_FIELD = "cache";
+
+    private final CacheSettings settings;
+    private final Cache<String, CachedAnswer> cache;
+    private final CacheCounters counters;
+    /** The largest answer worth recording: one that fits in the cache on its own. */
+    private final long maxEntryWeight;
+
+    /**
+     * Creates the middleware.
+     *
+     * @param settings its settings; the TTL must be positive
+     * @param counters the hit and miss counters
+     * @param ticker   the time source for expiry
+     */
+    CacheMiddleware(CacheSettings settings, CacheCounters counters, Ticker ticker) {
+        if (!settings.enabled()) {
+            throw new IllegalArgumentException("the cache needs a TTL above zero");
+        }
+        this.settings = settings;
+        this.counters = counters;
+        this.maxEntryWeight = Math.min(settings.maxBytes(), Integer.MAX_VALUE);
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(settings.ttl())
+                .maximumWeight(settings.maxBytes())
+                .weigher((String key, CachedAnswer answer) -> answer.weight())
+                .ticker(ticker)
+                // upkeep (expiry, eviction) runs on the calling request's thread, in small amortized steps,
+                // rather than on the common fork-join pool
+                .executor(Runnable::run)
+                .build();
+    }
+
+    @Override
+    public void handle(ChatExchange exchange, ChatSink sink, Chain next) {
+        ChatRequest request = exchange.request();
+        CacheControl control = CacheControl.of(exchange.header("cache-control"));
+        if (sampledAndSkipped(request) || (control.noCache() && control.noStore())) {
+            mark(exchange, "BYPASS");
+            next.proceed(sink);
+            return;
+        }
+        CacheKey key = CacheKey.of(exchange, settings.shared());
+        CacheKey.Mode mode = CacheKey.Mode.of(request);
+        if (control.noCache()) {
+            mark(exchange, "BYPASS"); // not looked up, but the fresh answer replaces the stored one
+        } else {
+            String tenant = exchange.tenant().orElse(CacheCounters.NONE);
+            CachedAnswer stored = lookup(key, mode);
+            if (stored != null) {
+                mark(exchange, "HIT");
+                counters.hit(tenant, request.model());
+                for (ChatDelta delta : stored.deltas()) {
+                    sink.emit(delta);
+                }
+                return;
+            }
+            mark(exchange, "MISS");
+            counters.miss(tenant, request.model());
+        }
+        if (control.noStore()) {
+            next.proceed(sink);
+            return;
+        }
+        Recorder recorder = new Recorder(sink, maxEntryWeight);
+        next.proceed(recorder);
+        Optional<CachedAnswer> answer = recorder.answer();
+        answer.ifPresent(complete -> cache.put(complete.relayed() ? key.relayed(mode) : key.rendered(), complete));
+    }
+
+    /** The stored answer that suits the request: one the host renders, else an upstream's in the same mode. */
+    private CachedAnswer lookup(CacheKey key, CacheKey.Mode mode) {
+        CachedAnswer rendered = cache.getIfPresent(key.rendered());
+        return rendered != null ? rendered : cache.getIfPresent(key.relayed(mode));
+    }
+
+    private boolean sampledAndSkipped(ChatRequest request) {
+        OptionalDouble temperature = request.temperature();
+        return settings.sampled() == CacheSettings.Sampled.SKIP && temperature.isPresent()
+                && temperature.getAsDouble() > 0;
+    }
+
+    private static void mark(ChatExchange exchange, String state) {
+        exchange.responseHeader(HEADER, state);
+        exchange.annotate(LOG_FIELD, state.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Entries now (expired ones may count until the next upkeep).
+     *
+     * @return the estimated number of entries
+     */
+    long entries() {
+        return cache.estimatedSize();
+    }
+
+    /**
+     * The approximate bytes all entries take.
+     *
+     * @return the total weight
+     */
+    long bytes() {
+        return cache.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    /** Runs pending upkeep (expiry, eviction) now; for tests. */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+}

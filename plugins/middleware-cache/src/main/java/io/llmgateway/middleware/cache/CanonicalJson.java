@@ -1,0 +1,229 @@
+package io.llmgateway.middleware.cache;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * Writes JSON values in one canonical form straight into a SHA-256 digest, so that two requests that
+ * differ only in key order, whitespace or the spelling of a number ({@code 1}, {@code 1.0},
+ * {@code 1e0}) hash alike: object members sorted by key (UTF-16 order, as RFC 8785), no whitespace,
+ * numbers by value ({@link BigDecimal#stripTrailingZeros()}; integers of up to 40 digits plainly, others
+ * in {@link BigDecimal#toString()}'s notation), strings exactly as given.
+ *
+ * <p>The text fed to the digest encodes every value injectively: strings escape {@code "}, {@code \},
+ * control characters and every surrogate (so two different strings never encode alike, lone
+ * surrogates included), and text is fed in chunks so that a large body (base64 images) is never
+ * copied whole. Not thread-safe: one instance per key.
+ */
+final class CanonicalJson {
+
+    /** Numbers with more bits than this are written as given rather than normalized (stripping is quadratic). */
+    private static final int MAX_NORMALIZED_BITS = 512;
+    /** Integers up to this many digits are written plainly ({@code 100}, not {@code 1E+2}). */
+    private static final int MAX_PLAIN_DIGITS = 40;
+    private static final int CHUNK = 8192;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final MessageDigest digest;
+    private final Consumer<String> out;
+    private final StringBuilder buffer = new StringBuilder(CHUNK + 64);
+
+    /** A writer into a SHA-256 digest. */
+    CanonicalJson() {
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        // no surrogate reaches here unescaped, so UTF-8 encodes every chunk exactly
+        out = chunk -> digest.update(chunk.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private CanonicalJson(Consumer<String> out) {
+        this.digest = null;
+        this.out = out;
+    }
+
+    /**
+     * Writes a JSON value.
+     *
+     * @param value the value
+     * @return this writer
+     */
+    CanonicalJson value(JsonValue value) {
+        switch (value.getValueType()) {
+            case OBJECT -> object((JsonObject) value, Set.of());
+            case ARRAY -> {
+                JsonArray array = (JsonArray) value;
+                append('[');
+                for (int i = 0; i < array.size(); i++) {
+                    if (i > 0) {
+                        append(',');
+                    }
+                    value(array.get(i));
+                }
+                append(']');
+            }
+            case STRING -> string(((JsonString) value).getString());
+            case NUMBER -> number((JsonNumber) value);
+            case TRUE -> append("true");
+            case FALSE -> append("false");
+            case NULL -> append("null");
+        }
+        return this;
+    }
+
+    /**
+     * Writes an object without some of its members, and without members whose value is {@code null}
+     * when asked (OpenAI's API reads an explicit null as absent).
+     *
+     * @param object   the object
+     * @param excluded keys to leave out
+     * @return this writer
+     */
+    CanonicalJson object(JsonObject object, Set<String> excluded) {
+        return object(object, excluded, false);
+    }
+
+    /**
+     * Writes an object without some of its members.
+     *
+     * @param object    the object
+     * @param excluded  keys to leave out
+     * @param skipNulls whether members with a {@code null} value are left out too
+     * @return this writer
+     */
+    CanonicalJson object(JsonObject object, Set<String> excluded, boolean skipNulls) {
+        List<String> keys = new ArrayList<>(object.size());
+        for (Map.Entry<String, JsonValue> member : object.entrySet()) {
+            if (excluded.contains(member.getKey())
+                    || (skipNulls && member.getValue().getValueType() == JsonValue.ValueType.NULL)) {
+                continue;
+            }
+            keys.add(member.getKey());
+        }
+        keys.sort(null);
+        append('{');
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                append(',');
+            }
+            string(keys.get(i));
+            append(':');
+            value(object.get(keys.get(i)));
+        }
+        append('}');
+        return this;
+    }
+
+    /**
+     * Writes a string, or {@code null} for a missing one.
+     *
+     * @param text the string, may be null
+     * @return this writer
+     */
+    CanonicalJson string(String text) {
+        if (text == null) {
+            append("null");
+            return this;
+        }
+        append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c)) {
+                append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
+                        .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+            } else {
+                append(c);
+            }
+        }
+        append('"');
+        return this;
+    }
+
+    /**
+     * Writes raw structure characters ({@code [}, {@code ,}, ...) between values.
+     *
+     * @param text the characters
+     * @return this writer
+     */
+    CanonicalJson raw(String text) {
+        return append(text);
+    }
+
+    /**
+     * The SHA-256 of everything written, in lower-case hex. Ends the writer.
+     *
+     * @return 64 hex digits
+     */
+    String sha256() {
+        if (digest == null) {
+            throw new IllegalStateException("not a digest writer");
+        }
+        flush();
+        byte[] hash = digest.digest();
+        char[] hex = new char[hash.length * 2];
+        for (int i = 0; i < hash.length; i++) {
+            hex[2 * i] = HEX[hash[i] >> 4 & 0xF];
+            hex[2 * i + 1] = HEX[hash[i] & 0xF];
+        }
+        return new String(hex);
+    }
+
+    /** The canonical text of a value; for tests and diagnostics (the key itself never keeps it). */
+    static String text(JsonValue value) {
+        StringBuilder text = new StringBuilder();
+        new CanonicalJson(text::append).value(value).flush();
+        return text.toString();
+    }
+
+    private void number(JsonNumber number) {
+        BigDecimal decimal = number.bigDecimalValue();
+        if (decimal.unscaledValue().bitLength() <= MAX_NORMALIZED_BITS) {
+            // one spelling per value: 1, 1.0, 1e0 and 10e-1 become 1, 1e2 becomes 100, 0.50 becomes 0.5, -0.0 becomes 0
+            BigDecimal stripped = decimal.stripTrailingZeros();
+            boolean smallInteger = stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= MAX_PLAIN_DIGITS;
+            append(smallInteger ? stripped.toPlainString() : stripped.toString());
+        } else {
+            append(decimal.toString());
+        }
+    }
+
+    private CanonicalJson append(char c) {
+        buffer.append(c);
+        if (buffer.length() >= CHUNK) {
+            flush();
+        }
+        return this;
+    }
+
+    private CanonicalJson append(String text) {
+        buffer.append(text);
+        if (buffer.length() >= CHUNK) {
+            flush();
+        }
+        return this;
+    }
+
+    private void flush() {
+        if (!buffer.isEmpty()) {
+            out.accept(buffer.toString());
+            buffer.setLength(0);
+        }
+    }
+}

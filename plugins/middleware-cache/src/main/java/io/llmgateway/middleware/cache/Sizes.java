@@ -1,0 +1,100 @@
+package io.llmgateway.middleware.cache;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.llmgateway.api.ChatDelta;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * Approximate heap sizes in bytes, for weighing cache entries against {@code LLM_CACHE_MAX_BYTES}: a
+ * 64-bit JVM with compressed references. Close enough that the cache's real footprint stays near its
+ * budget, cheap enough to count on every delta of a miss.
+ */
+final class Sizes {
+
+    /** The key (a 64-70 character string), Caffeine's node, the entry record and its list. */
+    static final long ENTRY = 256;
+
+    private static final long OBJECT = 16;
+    private static final long REFERENCE = 8;
+
+    private Sizes() {
+    }
+
+    /**
+     * The size of a delta as the cache keeps it.
+     *
+     * @param delta the delta
+     * @return bytes, its slot in the entry's list included
+     */
+    static long of(ChatDelta delta) {
+        long own = switch (delta) {
+            case ChatDelta.Text(String text) -> OBJECT + string(text);
+            case ChatDelta.ToolCallFragment fragment -> 2 * OBJECT + optional(fragment.id())
+                    + optional(fragment.name()) + string(fragment.arguments());
+            case ChatDelta.Finish finish -> OBJECT;
+            case ChatDelta.Usage usage -> OBJECT + 40;
+            case ChatDelta.Passthrough(JsonObject object) -> OBJECT + json(object);
+        };
+        return own + REFERENCE;
+    }
+
+    /**
+     * The size of a string: header, array header and one byte per character, or two when any
+     * character is beyond Latin-1 (compact strings).
+     *
+     * @param text the string
+     * @return bytes
+     */
+    static long string(String text) {
+        int bytesPerChar = 1;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0xFF) {
+                bytesPerChar = 2;
+                break;
+            }
+        }
+        return align(24) + align(16 + (long) text.length() * bytesPerChar);
+    }
+
+    /**
+     * The size of a parsed JSON value (Parsson's immutable maps and lists).
+     *
+     * @param value the value
+     * @return bytes
+     */
+    static long json(JsonValue value) {
+        return switch (value.getValueType()) {
+            case OBJECT -> {
+                long size = 64;
+                for (Map.Entry<String, JsonValue> member : ((JsonObject) value).entrySet()) {
+                    size += 32 + string(member.getKey()) + json(member.getValue());
+                }
+                yield size;
+            }
+            case ARRAY -> {
+                long size = 48;
+                for (JsonValue item : (JsonArray) value) {
+                    size += REFERENCE + json(item);
+                }
+                yield size;
+            }
+            case STRING -> OBJECT + string(((JsonString) value).getString());
+            case NUMBER -> 48;
+            case TRUE, FALSE, NULL -> 0; // shared constants
+        };
+    }
+
+    private static long optional(Optional<String> value) {
+        return value.map(text -> OBJECT + string(text)).orElse(0L);
+    }
+
+    private static long align(long bytes) {
+        return (bytes + 7) & ~7L;
+    }
+}
