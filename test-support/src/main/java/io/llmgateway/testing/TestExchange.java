@@ -24,6 +24,7 @@ public final class TestExchange implements ChatExchange {
     private final Map<String, String> annotations = new ConcurrentHashMap<>();
     private volatile String tenant;
     private volatile String clientAddress = "127.0.0.1";
+    private volatile String backend = "test";
 
     /**
      * Creates an exchange without request headers.
@@ -60,7 +61,18 @@ public final class TestExchange implements ChatExchange {
 
     @Override
     public String backend() {
-        return "test";
+        return backend;
+    }
+
+    /**
+     * Sets the type of the backend serving the call (default {@code test}).
+     *
+     * @param type the backend type
+     * @return this exchange
+     */
+    public TestExchange backend(String type) {
+        this.backend = type;
+        return this;
     }
 
     @Override

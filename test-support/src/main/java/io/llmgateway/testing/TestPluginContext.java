@@ -3,6 +3,7 @@ package io.llmgateway.testing;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,37 +16,83 @@ import io.llmgateway.api.PluginMetrics;
 
 /**
  * A {@link PluginContext} as the host makes one, for creating a plugin directly in a test: configuration
- * from a map (never the real environment), counters a test can read, its own scheduler (shut down by
- * {@link #close()}).
+ * from a map (never the real environment), counters and gauges a test can read (with their tags), a clock
+ * the test may control, its own scheduler (shut down by {@link #close()}).
  */
 public final class TestPluginContext implements PluginContext, AutoCloseable {
 
     private final Map<String, String> config;
+    private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<String, Map<Map<String, String>, AtomicLong>> counters = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<? extends Number>> gauges = new ConcurrentHashMap<>();
 
-    private TestPluginContext(Map<String, String> config) {
+    private TestPluginContext(Map<String, String> config, Clock clock) {
         this.config = Map.copyOf(config);
+        this.clock = clock;
     }
 
     /**
-     * Creates a context.
+     * Creates a context on the system clock.
      *
      * @param config configuration keys and values
      * @return the context
      */
     public static TestPluginContext of(Map<String, String> config) {
-        return new TestPluginContext(config);
+        return new TestPluginContext(config, Clock.systemUTC());
+    }
+
+    /**
+     * Creates a context on a given clock (a {@link ManualClock}, say).
+     *
+     * @param config configuration keys and values
+     * @param clock  the clock the plugin gets
+     * @return the context
+     */
+    public static TestPluginContext of(Map<String, String> config, Clock clock) {
+        return new TestPluginContext(config, clock);
     }
 
     /**
      * The value of a counter the plugin registered (0 when it has not counted yet).
      *
      * @param name the metric name
-     * @return its value, summed over tags
+     * @return its value, summed over its tag sets
      */
     public long counter(String name) {
-        return counters.getOrDefault(name, new AtomicLong()).get();
+        return counters.getOrDefault(name, Map.of()).values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /**
+     * The value of a counter for one tag set.
+     *
+     * @param name the metric name
+     * @param tags the tags
+     * @return its value (0 when never counted)
+     */
+    public long counter(String name, Map<String, String> tags) {
+        AtomicLong value = counters.getOrDefault(name, Map.of()).get(tags);
+        return value == null ? 0 : value.get();
+    }
+
+    /**
+     * The tag sets a counter was registered with.
+     *
+     * @param name the metric name
+     * @return the tag sets
+     */
+    public Set<Map<String, String>> tagSets(String name) {
+        return Set.copyOf(counters.getOrDefault(name, Map.of()).keySet());
+    }
+
+    /**
+     * A gauge's current reading.
+     *
+     * @param name the metric name
+     * @return its value
+     */
+    public double gauge(String name) {
+        return gauges.get(name).get().doubleValue();
     }
 
     @Override
@@ -63,7 +110,8 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
         return new PluginMetrics() {
             @Override
             public Counter counter(String name, String description, Map<String, String> tags) {
-                AtomicLong value = counters.computeIfAbsent(name, n -> new AtomicLong());
+                AtomicLong value = counters.computeIfAbsent(name, n -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(Map.copyOf(tags), t -> new AtomicLong());
                 return value::addAndGet;
             }
 
@@ -74,6 +122,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
 
             @Override
             public void gauge(String name, String description, Supplier<? extends Number> value, Map<String, String> tags) {
+                gauges.put(name, value);
             }
         };
     }
@@ -90,7 +139,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public Clock clock() {
-        return Clock.systemUTC();
+        return clock;
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.llmgateway.api.ChatDelta;
-import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.Middleware;
@@ -75,17 +74,17 @@ final class Call {
 
     /** Runs the call through the middleware to the backend, into a given sink. */
     Result through(Middleware middleware, FakeBackend fake, RecordingSink sink) {
-        Exchange exchange = exchange();
+        TestExchange exchange = exchange();
         middleware.handle(exchange, sink, fake.chain(exchange));
-        return new Result(sink.deltas(), exchange.test.responseHeaders(), exchange.test.annotations());
+        return new Result(sink.deltas(), exchange.responseHeaders(), exchange.annotations());
     }
 
-    Exchange exchange() {
-        TestExchange test = new TestExchange(request(body), Instant.now().plusSeconds(60), headers);
+    TestExchange exchange() {
+        TestExchange exchange = new TestExchange(request(body), Instant.now().plusSeconds(60), headers).backend(backend);
         if (tenant != null) {
-            test.tenant(tenant);
+            exchange.tenant(tenant);
         }
-        return new Exchange(test, backend);
+        return exchange;
     }
 
     /** The request as the host's parser makes it, for the fields the cache reads. */
@@ -136,72 +135,4 @@ final class Call {
     }
 
     /** test-support's exchange with a backend type of the test's choosing. */
-    static final class Exchange implements ChatExchange {
-        private final TestExchange test;
-        private final String backend;
-
-        Exchange(TestExchange test, String backend) {
-            this.test = test;
-            this.backend = backend;
-        }
-
-        TestExchange test() {
-            return test;
-        }
-
-        @Override
-        public String requestId() {
-            return test.requestId();
-        }
-
-        @Override
-        public ChatRequest request() {
-            return test.request();
-        }
-
-        @Override
-        public String backend() {
-            return backend;
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return test.header(name);
-        }
-
-        @Override
-        public String clientAddress() {
-            return test.clientAddress();
-        }
-
-        @Override
-        public Optional<String> tenant() {
-            return test.tenant();
-        }
-
-        @Override
-        public void tenant(String tenant) {
-            test.tenant(tenant);
-        }
-
-        @Override
-        public Instant received() {
-            return test.received();
-        }
-
-        @Override
-        public Instant deadline() {
-            return test.deadline();
-        }
-
-        @Override
-        public void responseHeader(String name, String value) {
-            test.responseHeader(name, value);
-        }
-
-        @Override
-        public void annotate(String key, String value) {
-            test.annotate(key, value);
-        }
-    }
 }

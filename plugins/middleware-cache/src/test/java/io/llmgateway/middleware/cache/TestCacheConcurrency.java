@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.llmgateway.api.Middleware;
+import io.llmgateway.testing.TestPluginContext;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ final class TestCacheConcurrency {
                 "to " + exchange.tenant().orElse("-") + "/" + exchange.request().messages().getLast().text()));
         int requests = 4000;
         int questions = 25;
-        try (CacheContext context = CacheContext.of(Map.of(CacheSettings.TTL, "60", CacheSettings.MAX_BYTES, "64k"));
+        try (TestPluginContext context = TestPluginContext.of(Map.of(CacheSettings.TTL, "60", CacheSettings.MAX_BYTES, "64k"));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Middleware cache = new CacheMiddlewareProvider().create(context).orElseThrow();
             List<Future<?>> done = new ArrayList<>();

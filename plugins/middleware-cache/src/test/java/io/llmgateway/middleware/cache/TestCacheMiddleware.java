@@ -14,7 +14,10 @@ import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Middleware;
 import io.llmgateway.api.TokenUsage;
+import io.llmgateway.testing.ManualClock;
 import io.llmgateway.testing.RecordingSink;
+import io.llmgateway.testing.TestExchange;
+import io.llmgateway.testing.TestPluginContext;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -40,11 +43,11 @@ final class TestCacheMiddleware {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to three\"}]}";
 
     private final FakeBackend backend = new FakeBackend();
-    private final List<CacheContext> contexts = new ArrayList<>();
+    private final List<TestPluginContext> contexts = new ArrayList<>();
 
     @AfterEach
     void close() {
-        contexts.forEach(CacheContext::close);
+        contexts.forEach(TestPluginContext::close);
     }
 
     @Test
@@ -114,9 +117,9 @@ final class TestCacheMiddleware {
         Middleware cache = cache();
         for (String expected : List.of("MISS", "HIT")) {
             Call call = Call.asking("claude-sonnet", "Hello");
-            Call.Exchange exchange = call.exchange();
+            TestExchange exchange = call.exchange();
             List<String> seen = new ArrayList<>();
-            RecordingSink sink = new RecordingSink(delta -> seen.add(exchange.test().responseHeaders().get("x-cache")));
+            RecordingSink sink = new RecordingSink(delta -> seen.add(exchange.responseHeaders().get("x-cache")));
 
             cache.handle(exchange, sink, backend.chain(exchange));
 
@@ -208,13 +211,13 @@ final class TestCacheMiddleware {
 
     @Test
     void entriesExpireAfterTheTtl() {
-        CacheContext context = context(Map.of(CacheSettings.TTL, "60"));
+        TestPluginContext context = context(Map.of(CacheSettings.TTL, "60"));
         Middleware cache = new CacheMiddlewareProvider().create(context).orElseThrow();
         Call.asking("claude-sonnet", "Hello").through(cache, backend);
 
-        context.manualClock().advance(Duration.ofSeconds(60).minusMillis(1));
+        ((ManualClock) context.clock()).advance(Duration.ofSeconds(60).minusMillis(1));
         Call.Result justBefore = Call.asking("claude-sonnet", "Hello").through(cache, backend);
-        context.manualClock().advance(Duration.ofMillis(1));
+        ((ManualClock) context.clock()).advance(Duration.ofMillis(1));
         Call.Result expired = Call.asking("claude-sonnet", "Hello").through(cache, backend);
         Call.Result refilled = Call.asking("claude-sonnet", "Hello").through(cache, backend);
 
@@ -226,7 +229,7 @@ final class TestCacheMiddleware {
 
     @Test
     void theCacheStaysWithinItsByteBudget() {
-        CacheContext context = context(Map.of(CacheSettings.TTL, "60", CacheSettings.MAX_BYTES, "16k"));
+        TestPluginContext context = context(Map.of(CacheSettings.TTL, "60", CacheSettings.MAX_BYTES, "16k"));
         CacheMiddleware cache = (CacheMiddleware) new CacheMiddlewareProvider().create(context).orElseThrow();
         String padding = "x".repeat(400);
 
@@ -317,7 +320,7 @@ final class TestCacheMiddleware {
             }
         });
         Call call = Call.of(STREAMED);
-        Call.Exchange exchange = call.exchange();
+        TestExchange exchange = call.exchange();
         // a badly behaved backend: it goes on emitting after the sink failed and returns normally
         cache.handle(exchange, leaving, sink -> {
             for (ChatDelta delta : FakeBackend.answer("ignored")) {
@@ -355,7 +358,7 @@ final class TestCacheMiddleware {
 
     @Test
     void countersCountLookupsPerTenantAndModel() {
-        CacheContext context = context(Map.of(CacheSettings.TTL, "60"));
+        TestPluginContext context = context(Map.of(CacheSettings.TTL, "60"));
         Middleware cache = new CacheMiddlewareProvider().create(context).orElseThrow();
 
         Call.asking("claude-sonnet", "Hello").through(cache, backend);
@@ -392,7 +395,7 @@ final class TestCacheMiddleware {
 
     @Test
     void sampledRequestsCanBeSkipped() {
-        CacheContext context = context(Map.of(CacheSettings.TTL, "60", CacheSettings.SAMPLED, "skip"));
+        TestPluginContext context = context(Map.of(CacheSettings.TTL, "60", CacheSettings.SAMPLED, "skip"));
         Middleware cache = new CacheMiddlewareProvider().create(context).orElseThrow();
         String template = "{\"model\":\"claude-sonnet\",%s\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
         Call sampled = Call.of(template.formatted("\"temperature\":0.7,"));
@@ -419,13 +422,13 @@ final class TestCacheMiddleware {
         Middleware cache = cache();
         Call.asking("claude-sonnet", "Hello").through(cache, backend);
         Call call = Call.asking("claude-sonnet", "Hello");
-        Call.Exchange exchange = call.exchange();
+        TestExchange exchange = call.exchange();
 
         cache.handle(exchange, new RecordingSink(), sink -> {
             throw new AssertionError("a hit must not reach the backend");
         });
 
-        assertEquals("HIT", exchange.test().responseHeaders().get("x-cache"));
+        assertEquals("HIT", exchange.responseHeaders().get("x-cache"));
     }
 
     @Test
@@ -483,8 +486,8 @@ final class TestCacheMiddleware {
         return new CacheMiddlewareProvider().create(context(config)).orElseThrow();
     }
 
-    private CacheContext context(Map<String, String> config) {
-        CacheContext context = CacheContext.of(config);
+    private TestPluginContext context(Map<String, String> config) {
+        TestPluginContext context = TestPluginContext.of(config, new ManualClock());
         contexts.add(context);
         return context;
     }

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.Map;
 
 import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.testing.ManualClock;
 import io.llmgateway.testing.TestPluginContext;
 
 import com.github.benmanes.caffeine.cache.Ticker;

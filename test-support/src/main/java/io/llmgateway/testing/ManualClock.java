@@ -1,4 +1,4 @@
-package io.llmgateway.middleware.cache;
+package io.llmgateway.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +7,18 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that moves only when a test moves it.
+ * A clock that moves only when a test moves it, starting at 2026-01-01T00:00:00Z.
  */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-    void advance(Duration duration) {
+    /**
+     * Moves the clock forward.
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
