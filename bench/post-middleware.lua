@@ -1,9 +1,14 @@
 -- wrk script for bench/run-middleware: POSTs a chat request with an API key. With BENCH_UNIQUE=1 every
 -- request's text is different (so a response cache only misses); otherwise every request is the same
--- (so it only hits, after the first). Prints the same BENCH line as post.lua when done.
+-- (so it only hits, after the first). BENCH_CACHE_CONTROL sets a Cache-Control header (no-cache, no-store:
+-- the cache stands aside). Prints the same BENCH line as post.lua when done.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "sk-bench")
+
+if os.getenv("BENCH_CACHE_CONTROL") then
+    wrk.headers["Cache-Control"] = os.getenv("BENCH_CACHE_CONTROL")
+end
 
 local unique = os.getenv("BENCH_UNIQUE") == "1"
 local prefix = '{"model":"mock","messages":[{"role":"user","content":"Say hello in one short sentence. #'

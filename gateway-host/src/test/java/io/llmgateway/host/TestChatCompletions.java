@@ -263,6 +263,16 @@ final class TestChatCompletions {
     }
 
     @Test
+    void aPluginHeaderThatCouldSplitTheResponseIsRefused() {
+        SCRIPTED.script((exchange, sink) -> exchange.responseHeader("x-evil", "ok\r\nset-cookie: stolen=1"));
+
+        ClientResponseTyped<String> response = post(chat("scripted-model", "hi", ""));
+
+        assertThat(response.status(), is(Status.INTERNAL_SERVER_ERROR_500));
+        assertThat(response.headers().contains(io.helidon.http.HeaderNames.create("set-cookie")), is(false));
+    }
+
+    @Test
     void routesByModelWithTheDefaultBackendFirst() {
         post(chat("scripted-model", "to scripted", ""));
         int servedBefore = SCRIPTED.served().size();

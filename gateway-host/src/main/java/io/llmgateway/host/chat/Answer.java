@@ -3,13 +3,13 @@ package io.llmgateway.host.chat;
 import java.util.Map;
 import java.util.Optional;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
 import io.llmgateway.host.http.ErrorResponses;
+import io.llmgateway.host.http.HeaderNameCache;
 
 /**
  * The client's side of a call: receives the deltas and answers either as one JSON object
@@ -65,7 +65,7 @@ abstract sealed class Answer implements ChatSink permits JsonAnswer, StreamedAns
     /** Sets the headers middleware asked for; call once, before anything is sent. */
     void applyMiddlewareHeaders() {
         for (Map.Entry<String, String> header : exchange.commitResponseHeaders()) {
-            response.header(HeaderNames.create(header.getKey()), header.getValue());
+            response.header(HeaderNameCache.of(header.getKey()), header.getValue());
         }
     }
 

@@ -4,14 +4,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
+import io.llmgateway.host.http.HeaderNameCache;
 
 import static java.util.Objects.requireNonNull;
 
@@ -60,7 +59,7 @@ final class HostExchange implements ChatExchange {
 
     @Override
     public Optional<String> header(String name) {
-        return headers.first(HeaderNames.create(name.toLowerCase(Locale.ROOT)));
+        return headers.first(HeaderNameCache.of(name));
     }
 
     @Override
@@ -90,8 +89,14 @@ final class HostExchange implements ChatExchange {
 
     @Override
     public void responseHeader(String name, String value) {
+        requireNonNull(name, "name is null");
+        requireNonNull(value, "value is null");
+        if (!HeaderSyntax.isToken(name) || !HeaderSyntax.isValue(value)) {
+            // refused here, at the plugin's call, rather than when the response is written
+            throw new IllegalArgumentException("not a valid response header: '" + name + "'");
+        }
         if (!committed) {
-            responseHeaders.add(Map.entry(requireNonNull(name, "name is null"), requireNonNull(value, "value is null")));
+            responseHeaders.add(Map.entry(name, value));
         }
     }
 

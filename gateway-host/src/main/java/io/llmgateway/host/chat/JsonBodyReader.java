@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,18 +47,24 @@ final class JsonBodyReader {
         if (declared > maxBytes) {
             throw tooLarge();
         }
-        byte[] bytes = readBounded(request);
+        byte[] bytes = readBounded(request, declared);
         if (bytes.length == 0) {
             throw GatewayException.invalidRequest("The request body is empty; expected a JSON object");
         }
         return parse(decode(bytes));
     }
 
-    private byte[] readBounded(ServerRequest request) {
+    private byte[] readBounded(ServerRequest request, long declared) {
         if (!request.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = request.content().inputStream()) {
+            if (declared >= 0) {
+                // the usual case: read into an array of the announced size (readNBytes(n) starts at 16 KiB)
+                byte[] bytes = new byte[(int) declared];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
+            }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 throw tooLarge();

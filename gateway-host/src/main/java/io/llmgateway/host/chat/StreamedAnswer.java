@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,6 +27,8 @@ import io.llmgateway.host.http.ErrorResponses;
  */
 final class StreamedAnswer extends Answer {
 
+    /** Asks proxies such as nginx to pass each event on at once. */
+    private static final Header NO_PROXY_BUFFERING = HeaderValues.create("x-accel-buffering", "no");
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean includeUsage;
@@ -106,7 +110,7 @@ final class StreamedAnswer extends Answer {
         response.status(Status.OK_200)
                 .header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache")
-                .header(HeaderNames.create("x-accel-buffering"), "no");
+                .header(NO_PROXY_BUFFERING);
         try {
             out = response.outputStream();
         } catch (UncheckedIOException | CloseConnectionException e) {

@@ -64,7 +64,7 @@ public final class ErrorResponses {
     public static void send(ServerResponse response, GatewayException error, List<Map.Entry<String, String>> extraHeaders) {
         response.status(Status.create(error.status()));
         for (Map.Entry<String, String> header : extraHeaders) {
-            response.header(HeaderNames.create(header.getKey()), header.getValue());
+            response.header(HeaderNameCache.of(header.getKey()), header.getValue());
         }
         error.retryAfter().ifPresent(delay -> response.header(HeaderNames.RETRY_AFTER, retryAfterSeconds(delay)));
         if (error.status() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {

@@ -37,16 +37,20 @@ final class CanonicalJson {
     private static final int CHUNK = 8192;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** Cloned per key: far cheaper than looking the algorithm up each time. */
+    private static final MessageDigest SHA_256 = newDigest();
+
     private final MessageDigest digest;
     private final Consumer<String> out;
-    private final StringBuilder buffer = new StringBuilder(CHUNK + 64);
+    // grows up to a chunk only for large bodies; most requests are a few hundred characters
+    private final StringBuilder buffer = new StringBuilder(512);
 
     /** A writer into a SHA-256 digest. */
     CanonicalJson() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests of this JVM cannot be cloned", e);
         }
         // no surrogate reaches here unescaped, so UTF-8 encodes every chunk exactly
         out = chunk -> digest.update(chunk.getBytes(StandardCharsets.UTF_8));
@@ -224,6 +228,14 @@ final class CanonicalJson {
         if (!buffer.isEmpty()) {
             out.accept(buffer.toString());
             buffer.setLength(0);
+        }
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

@@ -20,8 +20,13 @@ final class Recorder implements ChatSink {
 
     private final ChatSink client;
     private final long maxWeight;
-    private List<ChatDelta> deltas = new ArrayList<>();
-    private long weight = Sizes.ENTRY;
+    /** The answer so far, with runs of text and of one tool call's fragments joined (see {@link #compact}). */
+    private List<ChatDelta> kept = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private ChatDelta.ToolCallFragment call;
+    private final StringBuilder arguments = new StringBuilder();
+    /** A running estimate, to give up on answers too large early; the entry's weight is counted at the end. */
+    private long estimate = Sizes.ENTRY;
     private boolean finished;
     private boolean relayed;
     private boolean broken;
@@ -45,19 +50,37 @@ final class Recorder implements ChatSink {
             broken = true; // the client went away: whatever follows is not what it saw
             throw e;
         }
-        if (deltas == null) {
+        if (kept == null) {
             return; // already too large to keep
         }
-        weight += Sizes.of(delta);
-        if (weight > maxWeight) {
-            deltas = null;
-            return;
-        }
-        deltas.add(delta);
         switch (delta) {
-            case ChatDelta.Finish finish -> finished = true;
-            case ChatDelta.Passthrough passthrough -> relayed = true;
-            default -> { }
+            case ChatDelta.Text(String more) -> {
+                endCall();
+                text.append(more);
+                estimate += more.length();
+            }
+            case ChatDelta.ToolCallFragment fragment -> {
+                endText();
+                boolean continues = call != null && call.index() == fragment.index()
+                        && fragment.id().isEmpty() && fragment.name().isEmpty();
+                if (!continues) {
+                    endCall();
+                    call = fragment;
+                }
+                arguments.append(fragment.arguments());
+                estimate += fragment.arguments().length() + Sizes.ENTRY / 4;
+            }
+            default -> {
+                endText();
+                endCall();
+                kept.add(delta);
+                estimate += Sizes.of(delta);
+                finished |= delta instanceof ChatDelta.Finish;
+                relayed |= delta instanceof ChatDelta.Passthrough;
+            }
+        }
+        if (estimate > maxWeight) {
+            kept = null;
         }
     }
 
@@ -68,9 +91,49 @@ final class Recorder implements ChatSink {
      *         large
      */
     Optional<CachedAnswer> answer() {
-        if (!finished || broken || deltas == null) {
+        if (!finished || broken || kept == null) {
             return Optional.empty();
         }
-        return Optional.of(new CachedAnswer(deltas, relayed, (int) Math.min(weight, Integer.MAX_VALUE)));
+        endText();
+        endCall();
+        long weight = Sizes.ENTRY;
+        for (ChatDelta delta : kept) {
+            weight += Sizes.of(delta);
+        }
+        if (weight > maxWeight) {
+            return Optional.empty();
+        }
+        return Optional.of(new CachedAnswer(kept, relayed, (int) Math.min(weight, Integer.MAX_VALUE)));
+    }
+
+    /**
+     * Joins runs of text deltas, and of fragments of one tool call, into one, as the recorder keeps them:
+     * a hit then replays a few deltas rather than one per token, which makes it cheaper than most backends'
+     * answers. A replayed stream carries the same text in fewer, larger chunks.
+     *
+     * @param deltas deltas as a backend emitted them
+     * @return the same answer, joined
+     */
+    static List<ChatDelta> compact(List<ChatDelta> deltas) {
+        Recorder recorder = new Recorder(delta -> { }, Long.MAX_VALUE);
+        deltas.forEach(recorder::emit);
+        recorder.endText();
+        recorder.endCall();
+        return List.copyOf(recorder.kept);
+    }
+
+    private void endText() {
+        if (!text.isEmpty()) {
+            kept.add(new ChatDelta.Text(text.toString()));
+            text.setLength(0);
+        }
+    }
+
+    private void endCall() {
+        if (call != null) {
+            kept.add(new ChatDelta.ToolCallFragment(call.index(), call.id(), call.name(), arguments.toString()));
+            call = null;
+            arguments.setLength(0);
+        }
     }
 }

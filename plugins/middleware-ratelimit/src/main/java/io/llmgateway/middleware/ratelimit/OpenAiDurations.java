@@ -29,7 +29,12 @@ final class OpenAiDurations {
         text.append(secondsMillis / 1000);
         long fraction = secondsMillis % 1000;
         if (fraction > 0) {
-            text.append('.').append(String.format("%03d", fraction).replaceAll("0+$", ""));
+            text.append('.');
+            // three digits, trailing zeros dropped: 500 -> "5", 50 -> "05", 5 -> "005"
+            for (long unit = 100; fraction > 0; unit /= 10) {
+                text.append(fraction / unit);
+                fraction %= unit;
+            }
         }
         return text.append('s').toString();
     }

@@ -1,0 +1,39 @@
+package io.llmgateway.host.chat;
+
+/**
+ * The syntax of header names and values (RFC 9110), checked where plugins hand headers to the host.
+ */
+final class HeaderSyntax {
+
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
+
+    private HeaderSyntax() {
+    }
+
+    /** A header name: one or more token characters. */
+    static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || TOKEN_SYMBOLS.indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A header value: visible characters, spaces and tabs; never a line break or other control. */
+    static boolean isValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
