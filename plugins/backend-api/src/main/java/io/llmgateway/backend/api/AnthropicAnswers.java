@@ -2,7 +2,6 @@ package io.llmgateway.backend.api;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import io.llmgateway.api.TokenUsage;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
@@ -51,7 +51,11 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
         if (stream) {
             readStream(new SseReader(body));
         } else {
-            readMessage(parse(new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+            try {
+                readMessage(body.readJsonObject(JSON));
+            } catch (RuntimeException e) {
+                throw malformed("JSON that does not parse");
+            }
         }
     }
 
@@ -218,8 +222,8 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
     }
 
     private static JsonObject parse(String json) {
-        try {
-            return JSON.createReader(new StringReader(json)).readObject();
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            return reader.readObject();
         } catch (RuntimeException e) {
             throw malformed("JSON that does not parse");
         }

@@ -16,6 +16,7 @@ import io.llmgateway.api.ToolCall;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -177,8 +178,8 @@ final class AnthropicRequests {
         if (arguments.isBlank()) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try {
-            JsonValue value = JSON.createReader(new StringReader(arguments)).readValue();
+        try (JsonReader reader = JSON.createReader(new StringReader(arguments))) {
+            JsonValue value = reader.readValue();
             if (value instanceof JsonObject) {
                 return value;
             }

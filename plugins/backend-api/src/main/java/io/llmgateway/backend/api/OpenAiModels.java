@@ -14,6 +14,7 @@ import io.llmgateway.api.ModelInfo;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
@@ -94,7 +95,10 @@ final class OpenAiModels {
     }
 
     private static List<Listed> parse(String body) {
-        JsonObject list = JSON.createReader(new StringReader(body)).readObject();
+        JsonObject list;
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
+            list = reader.readObject();
+        }
         JsonArray data = list.getJsonArray("data");
         if (data == null) {
             throw new IllegalArgumentException("no 'data' in the answer");

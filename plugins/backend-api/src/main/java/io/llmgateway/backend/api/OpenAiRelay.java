@@ -2,7 +2,6 @@ package io.llmgateway.backend.api;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import io.llmgateway.api.ChatDelta;
@@ -14,6 +13,7 @@ import io.llmgateway.api.TokenUsage;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.spi.JsonProvider;
 
@@ -56,7 +56,12 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
         if (stream) {
             readStream(new SseReader(body));
         } else {
-            JsonObject completion = parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            JsonObject completion;
+            try {
+                completion = body.readJsonObject(JSON);
+            } catch (RuntimeException e) {
+                throw GatewayException.badGateway("The upstream answered JSON that does not parse");
+            }
             note(completion);
             emit(completion);
         }
@@ -124,8 +129,8 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
     }
 
     private static JsonObject parse(String json) {
-        try {
-            return JSON.createReader(new StringReader(json)).readObject();
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            return reader.readObject();
         } catch (RuntimeException e) {
             throw GatewayException.badGateway("The upstream answered JSON that does not parse");
         }

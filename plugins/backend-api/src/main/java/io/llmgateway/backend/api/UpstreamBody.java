@@ -1,5 +1,6 @@
 package io.llmgateway.backend.api;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +15,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * An upstream response body as an input stream that never blocks past the call's deadline and can be
@@ -30,6 +36,7 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
     private final Clock clock;
     private volatile Flow.Subscription subscription;
     private volatile boolean aborted;
+    private boolean complete;
     private Iterator<ByteBuffer> buffers = Collections.emptyIterator();
     private ByteBuffer current;
     private boolean ended;
@@ -103,10 +110,47 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Cancels the upstream call; further reads end the stream. */
+    /**
+     * Reads the whole body as one JSON object. The body is read to its end, so the connection goes
+     * back to the pool rather than being cancelled.
+     *
+     * @param json makes the reader
+     * @return the object
+     * @throws IOException          when the connection fails
+     * @throws JsonException        when the body is not a JSON object
+     */
+    JsonObject readJsonObject(JsonProvider json) throws IOException {
+        JsonObject object;
+        try (JsonReader reader = json.createReader(new FilterInputStream(this) {
+            @Override
+            public void close() {
+                // the body is ended below, after what follows the object is drained
+            }
+        })) {
+            object = reader.readObject();
+        } catch (JsonException e) {
+            if (e.getCause() instanceof IOException broken) {
+                throw broken;
+            }
+            throw e;
+        }
+        byte[] rest = new byte[64];
+        while (read(rest, 0, rest.length) >= 0) {
+            // whitespace after the object
+        }
+        return object;
+    }
+
+    /**
+     * Cancels the upstream call unless its body already arrived whole (cancelling then would only
+     * cost an exception and the kept-alive connection); further reads end the stream.
+     */
     void abort() {
         aborted = true;
         ended = true;
+        if (complete) {
+            return;
+        }
         Flow.Subscription granted = subscription;
         if (granted != null) {
             granted.cancel();
@@ -135,8 +179,10 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
         }
         if (next == END) {
             ended = true;
+            complete = true;
         } else if (next instanceof Throwable failure) {
             ended = true;
+            complete = true;
             throw new IOException(failure.getMessage() == null ? failure.toString() : failure.getMessage(), failure);
         } else {
             buffers = ((List<ByteBuffer>) next).iterator();

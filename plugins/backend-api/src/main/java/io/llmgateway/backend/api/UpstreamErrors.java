@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
 /**
@@ -105,8 +106,8 @@ final class UpstreamErrors {
     /** The message of an Anthropic or OpenAI error body, else the body itself, shortened. */
     private static String detail(String body) {
         String message = body == null ? "" : body.strip();
-        try {
-            JsonObject json = JSON.createReader(new StringReader(message)).readObject();
+        try (JsonReader reader = JSON.createReader(new StringReader(message))) {
+            JsonObject json = reader.readObject();
             JsonObject error = json.getJsonObject("error");
             if (error != null && error.containsKey("message")) {
                 message = error.getString("message", message);
