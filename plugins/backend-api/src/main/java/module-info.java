@@ -7,7 +7,7 @@
  */
 module io.llmgateway.backend.api {
     requires io.llmgateway.api;
-    requires java.net.http;
+    requires io.helidon.webclient;
 
     provides io.llmgateway.api.BackendProvider with io.llmgateway.backend.api.ApiBackendProvider;
 }

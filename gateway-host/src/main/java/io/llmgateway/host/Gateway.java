@@ -75,14 +75,14 @@ public final class Gateway implements AutoCloseable {
         try {
             for (String type : config.enabledBackends()) {
                 PluginCatalog.Provided<BackendProvider> entry = backendProvider(type, config, catalog);
-                Backend backend = create("backend " + type, () -> entry.provider().create(
+                Backend backend = create("backend " + type, entry.provider(), () -> entry.provider().create(
                         context(entry.plugin(), config, metrics, scheduler, clock)));
                 enabled.add(new BackendRouter.Enabled(type, backend));
             }
             List<Middleware> middleware = new ArrayList<>();
             for (PluginCatalog.Provided<MiddlewareProvider> provided : catalog.middleware()) {
                 MiddlewareProvider provider = provided.provider();
-                Optional<Middleware> created = create("middleware " + provider.name(), () -> provider.create(
+                Optional<Middleware> created = create("middleware " + provider.name(), provider, () -> provider.create(
                         context(provided.plugin(), config, metrics, scheduler, clock)));
                 created.ifPresent(it -> {
                     middleware.add(it);
@@ -186,13 +186,23 @@ public final class Gateway implements AutoCloseable {
                 + " provides it; " + choice + failures;
     }
 
-    private static <T> T create(String what, Supplier<T> creation) {
+    /**
+     * Runs a plugin's start-up with the plugin's class loader as the thread's context loader: libraries
+     * a plugin brings (Helidon's web client, for one) find their service providers through it, and the
+     * host's own loader cannot see into a plugin's layer.
+     */
+    private static <T> T create(String what, Object provider, Supplier<T> creation) {
+        Thread thread = Thread.currentThread();
+        ClassLoader hostLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(provider.getClass().getClassLoader());
         try {
             return creation.get();
         } catch (PluginConfigurationException e) {
             throw new GatewayStartupException(what + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
             throw new GatewayStartupException(what + " failed to start: " + e, e);
+        } finally {
+            thread.setContextClassLoader(hostLoader);
         }
     }
 

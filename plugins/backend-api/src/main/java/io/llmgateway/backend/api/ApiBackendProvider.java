@@ -30,7 +30,7 @@ public final class ApiBackendProvider implements BackendProvider {
             UpstreamClient client = new UpstreamClient(settings.anthropicBaseUrl(),
                                                        Map.of("x-api-key", key,
                                                               "anthropic-version", settings.anthropicVersion()),
-                                                       settings.connectTimeout(), context.clock());
+                                                       settings.connectTimeout(), context.clock(), context.scheduler());
             clients.add(client);
             return new UpstreamCall(client, "Anthropic", settings.maxRetries(), context.clock());
         });
@@ -40,7 +40,7 @@ public final class ApiBackendProvider implements BackendProvider {
             Map<String, String> headers = new HashMap<>();
             settings.openAiKey().ifPresent(key -> headers.put("authorization", "Bearer " + key));
             UpstreamClient client = new UpstreamClient(settings.openAiBaseUrl().get(), headers,
-                                                       settings.connectTimeout(), context.clock());
+                                                       settings.connectTimeout(), context.clock(), context.scheduler());
             clients.add(client);
             OpenAiModels models = new OpenAiModels(client, settings.openAiModels(), context.logger());
             models.refresh();

@@ -2,7 +2,6 @@ package io.llmgateway.backend.api;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +52,9 @@ final class OpenAiModels {
             return;
         }
         try {
-            HttpResponse<String> response = client.get("/v1/models", TIMEOUT);
-            if (response.statusCode() != 200) {
-                throw new IOException("status " + response.statusCode());
+            UpstreamClient.Document response = client.get("/v1/models", TIMEOUT);
+            if (response.status() != 200) {
+                throw new IOException("status " + response.status());
             }
             List<Listed> models = parse(response.body());
             Map<String, String> names = new LinkedHashMap<>();
@@ -71,8 +70,6 @@ final class OpenAiModels {
             problem = "cannot list the models of " + client.base() + "/v1/models (" + e.getMessage()
                     + "); set LLM_OPENAI_MODELS to list them yourself";
             log.log(WARNING, problem);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

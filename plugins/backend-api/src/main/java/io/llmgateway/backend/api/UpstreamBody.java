@@ -3,72 +3,40 @@ package io.llmgateway.backend.api;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import io.helidon.webclient.api.HttpClientResponse;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
 /**
- * An upstream response body as an input stream that never blocks past the call's deadline and can be
- * aborted: reading waits for the next bytes only until the deadline (then the upstream call is
- * cancelled and {@link DeadlinePassed} thrown), and {@link #abort()} cancels the call at once (a client
- * that went away). The JDK client's own body stream can do neither while a read is blocked.
+ * An upstream answer's body as an input stream that never blocks past the call's deadline: a read
+ * still waiting then is failed with {@link DeadlinePassed} (the connection is closed under it by
+ * {@link UpstreamDeadlines}). Closing the body returns the connection to the pool when the body was
+ * read to its end, and closes it otherwise, which is how a call whose client went away is aborted.
  */
-final class UpstreamBody extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+final class UpstreamBody extends InputStream {
 
-    private static final Object END = new Object();
-
-    private final BlockingQueue<Object> arrived = new LinkedBlockingQueue<>();
+    private final HttpClientResponse response;
+    private final InputStream in;
     private final Instant deadline;
     private final Clock clock;
-    private volatile Flow.Subscription subscription;
-    private volatile boolean aborted;
-    private boolean complete;
-    private Iterator<ByteBuffer> buffers = Collections.emptyIterator();
-    private ByteBuffer current;
+    private final UpstreamDeadlines deadlines;
+    private volatile boolean expired;
     private boolean ended;
 
-    UpstreamBody(Instant deadline, Clock clock) {
+    UpstreamBody(HttpClientResponse response, Instant deadline, Clock clock, UpstreamDeadlines deadlines) {
+        this.response = response;
+        this.in = response.inputStream();
         this.deadline = deadline;
         this.clock = clock;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription granted) {
-        subscription = granted;
-        if (aborted) {
-            granted.cancel();
-        } else {
-            granted.request(1);
-        }
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-        arrived.add(items);
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-        arrived.add(failure);
-    }
-
-    @Override
-    public void onComplete() {
-        arrived.add(END);
+        this.deadlines = deadlines;
+        deadlines.watch(this, deadline);
     }
 
     @Override
@@ -79,21 +47,23 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
 
     @Override
     public int read(byte[] target, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
+        if (ended) {
+            return -1;
         }
-        while (current == null || !current.hasRemaining()) {
-            if (buffers.hasNext()) {
-                current = buffers.next();
-                continue;
+        int count;
+        try {
+            count = in.read(target, offset, length);
+        } catch (IOException | RuntimeException e) {
+            ended = true;
+            if (expired || !clock.instant().isBefore(deadline)) {
+                throw new DeadlinePassed();
             }
-            if (ended) {
-                return -1;
-            }
-            awaitMore();
+            Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
-        int count = Math.min(length, current.remaining());
-        current.get(target, offset, count);
+        if (count < 0) {
+            ended = true;
+        }
         return count;
     }
 
@@ -106,25 +76,23 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
      */
     String readText(int limit) throws IOException {
         byte[] bytes = readNBytes(limit);
-        abort();
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**
-     * Reads the whole body as one JSON object. The body is read to its end, so the connection goes
-     * back to the pool rather than being cancelled.
+     * Reads the whole body as one JSON object, to its end, so the connection goes back to the pool.
      *
      * @param json makes the reader
      * @return the object
-     * @throws IOException          when the connection fails
-     * @throws JsonException        when the body is not a JSON object
+     * @throws IOException   when the connection fails
+     * @throws JsonException when the body is not a JSON object
      */
     JsonObject readJsonObject(JsonProvider json) throws IOException {
         JsonObject object;
         try (JsonReader reader = json.createReader(new FilterInputStream(this) {
             @Override
             public void close() {
-                // the body is ended below, after what follows the object is drained
+                // the body is ended below, once what follows the object is drained
             }
         })) {
             object = reader.readObject();
@@ -141,52 +109,24 @@ final class UpstreamBody extends InputStream implements Flow.Subscriber<List<Byt
         return object;
     }
 
-    /**
-     * Cancels the upstream call unless its body already arrived whole (cancelling then would only
-     * cost an exception and the kept-alive connection); further reads end the stream.
-     */
-    void abort() {
-        aborted = true;
-        ended = true;
-        if (complete) {
-            return;
-        }
-        Flow.Subscription granted = subscription;
-        if (granted != null) {
-            granted.cancel();
-        }
-    }
-
+    /** Ends the call; the connection is reused only if the body was read whole. */
     @Override
     public void close() {
-        abort();
+        deadlines.forget(this);
+        ended = true;
+        response.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private void awaitMore() throws IOException {
-        Object next;
-        try {
-            long nanos = Duration.between(clock.instant(), deadline).toNanos();
-            next = nanos > 0 ? arrived.poll(nanos, TimeUnit.NANOSECONDS) : arrived.poll();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abort();
-            throw new IOException("interrupted while reading the upstream's answer", e);
-        }
-        if (next == null) {
-            abort();
-            throw new DeadlinePassed();
-        }
-        if (next == END) {
-            ended = true;
-            complete = true;
-        } else if (next instanceof Throwable failure) {
-            ended = true;
-            complete = true;
-            throw new IOException(failure.getMessage() == null ? failure.toString() : failure.getMessage(), failure);
-        } else {
-            buffers = ((List<ByteBuffer>) next).iterator();
-            subscription.request(1);
+    /**
+     * The deadline passed: fails a read in progress by closing the connection under it. Only a
+     * chunked body (a stream) is closed from here; one with a length arrives right after its headers,
+     * and its reads are bounded by the request's read timeout, the time left when the call started.
+     * Closing it here could race the reader into a connection already back in the pool.
+     */
+    void expire() {
+        if (response.headers().contentLength().isEmpty()) {
+            expired = true;
+            response.close();
         }
     }
 

@@ -1,8 +1,6 @@
 package io.llmgateway.backend.api;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,20 +60,18 @@ final class UpstreamCall {
         }
     }
 
-    private Failure attempt(String path, String json, Instant deadline, AnswerReader reader) throws InterruptedException {
-        UpstreamBody body = new UpstreamBody(deadline, clock);
-        try {
-            HttpResponse<?> response = client.post(path, json, deadline, body);
-            int status = response.statusCode();
+    private Failure attempt(String path, String json, Instant deadline, AnswerReader reader) {
+        try (UpstreamClient.UpstreamResponse response = client.post(path, json, deadline)) {
+            int status = response.status();
             if (status != 200) {
-                Optional<Duration> retryAfter = UpstreamErrors.retryAfter(response.headers());
-                String errorBody = body.readText(MAX_ERROR_BODY);
+                Optional<Duration> retryAfter = UpstreamErrors.retryAfter(response::header);
+                String errorBody = response.body().readText(MAX_ERROR_BODY);
                 return new Failure(UpstreamErrors.fromStatus(upstream, status, errorBody, retryAfter),
                                    UpstreamErrors.isRetryable(status), retryAfter);
             }
-            reader.read(body);
+            reader.read(response.body());
             return null;
-        } catch (HttpTimeoutException | UpstreamBody.DeadlinePassed e) {
+        } catch (UpstreamBody.DeadlinePassed e) {
             throw GatewayException.timeout(upstream + " did not answer within LLM_REQUEST_TIMEOUT");
         } catch (UpstreamEventError e) {
             return new Failure(e.error(), e.retryable() && !reader.emitted(), Optional.empty());
@@ -84,8 +80,6 @@ final class UpstreamCall {
                     : "cannot reach " + upstream;
             return new Failure(GatewayException.badGateway(what + " (" + e.getMessage() + ")"), !reader.emitted(),
                                Optional.empty());
-        } finally {
-            body.abort();
         }
     }
 

@@ -1,35 +1,41 @@
 package io.llmgateway.backend.api;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 
 /**
- * One upstream over HTTP with the JDK client: connections are kept alive and reused; HTTPS upstreams
- * are asked for HTTP/2 (negotiated by ALPN, falling back to HTTP/1.1), plain HTTP ones use HTTP/1.1.
+ * One upstream over HTTP/1.1 with Helidon's blocking web client: the calling (virtual) thread writes
+ * the request and reads the answer itself, on a kept-alive pooled connection. The JDK's HttpClient
+ * hands every response between its selector thread and the caller, which cost more CPU than the
+ * whole rest of a call on loopback.
  */
 final class UpstreamClient implements AutoCloseable {
 
-    private final HttpClient http;
+    private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
+
+    private final WebClient http;
     private final URI base;
-    private final String[] headers;
+    private final List<Header> headers = new ArrayList<>();
     private final Clock clock;
+    private final UpstreamDeadlines deadlines;
 
     /**
      * Creates a client.
@@ -38,60 +44,42 @@ final class UpstreamClient implements AutoCloseable {
      * @param headers        headers every request carries (keys, versions)
      * @param connectTimeout how long connecting may take
      * @param clock          the clock deadlines are measured with
+     * @param scheduler      runs the sweep that ends calls past their deadline
      */
-    UpstreamClient(URI base, Map<String, String> headers, Duration connectTimeout, Clock clock) {
+    UpstreamClient(URI base, Map<String, String> headers, Duration connectTimeout, Clock clock,
+                   ScheduledExecutorService scheduler) {
         this.base = base;
         this.clock = clock;
-        this.headers = headers.entrySet().stream()
-                .flatMap(header -> List.of(header.getKey(), header.getValue()).stream())
-                .toArray(String[]::new);
-        this.http = HttpClient.newBuilder()
-                .version("https".equals(base.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        headers.forEach((name, value) -> this.headers.add(HeaderValues.create(HeaderNames.create(name), value)));
+        this.http = WebClient.builder()
                 .connectTimeout(connectTimeout)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .followRedirects(false)
+                .shareConnectionCache(false)
                 .build();
+        this.deadlines = new UpstreamDeadlines(clock, scheduler);
     }
 
     /**
-     * POSTs a JSON body; returns once the status and headers arrived, the body flowing into
-     * {@code body} as it arrives.
+     * POSTs a JSON body; returns once the status and headers arrived.
      *
      * @param path     the path under the base URL, such as {@code /v1/messages}
      * @param json     the body
-     * @param deadline when the call must be over; waiting for the headers stops then (and the call is
-     *                 cancelled)
-     * @param body     where the response body goes
-     * @return the response
-     * @throws java.net.http.HttpTimeoutException when the headers do not arrive before the deadline
-     * @throws IOException                        when the upstream cannot be reached
+     * @param deadline when the call must be over: waiting for the headers, and then for the body,
+     *                 stops then
+     * @return the response; closing it ends the call (returning the connection to the pool when the
+     *         body was read whole)
+     * @throws UpstreamBody.DeadlinePassed when the headers do not arrive before the deadline
+     * @throws IOException                 when the upstream cannot be reached
      */
-    HttpResponse<?> post(String path, String json, Instant deadline, UpstreamBody body)
-            throws IOException, InterruptedException {
-        // the wait is bounded here rather than with HttpRequest.timeout(): that arms a timer in the
-        // client's selector thread for every request, which costs more than the call on loopback
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        if (headers.length > 0) {
-            request.headers(headers);
+    UpstreamResponse post(String path, String json, Instant deadline) throws IOException {
+        Duration remaining = Duration.between(clock.instant(), deadline);
+        if (remaining.isNegative() || remaining.isZero()) {
+            throw new UpstreamBody.DeadlinePassed();
         }
-        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
-                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofPublisher());
-        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
-        try {
-            long nanos = Math.max(1, Duration.between(clock.instant(), deadline).toNanos());
-            response = pending.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new HttpTimeoutException("no answer from " + base + " before the deadline");
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException failure ? failure : new IOException(e.getCause());
-        }
-        response.body().subscribe(body);
-        return response;
+        HttpClientRequest request = http.post(base + path).readTimeout(remaining).header(JSON);
+        headers.forEach(request::header);
+        HttpClientResponse response = send(() -> request.submit(json.getBytes(StandardCharsets.UTF_8)));
+        return new UpstreamResponse(response, new UpstreamBody(response, deadline, clock, deadlines));
     }
 
     /**
@@ -99,15 +87,17 @@ final class UpstreamClient implements AutoCloseable {
      *
      * @param path    the path under the base URL
      * @param timeout how long the whole call may take
-     * @return the response
-     * @throws IOException when the upstream cannot be reached
+     * @return the status and the body
+     * @throws IOException when the upstream cannot be reached or does not answer in time
      */
-    HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
-        if (headers.length > 0) {
-            request.headers(headers);
+    Document get(String path, Duration timeout) throws IOException {
+        HttpClientRequest request = http.get(base + path).readTimeout(timeout);
+        headers.forEach(request::header);
+        try (HttpClientResponse response = send(request::request)) {
+            return new Document(response.status().code(), response.as(String.class));
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     URI base() {
@@ -116,6 +106,44 @@ final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        deadlines.close();
+        http.closeResource();
+    }
+
+    private static HttpClientResponse send(Call call) throws IOException {
+        try {
+            return call.send();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw new UpstreamBody.DeadlinePassed();
+            }
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    private interface Call {
+        HttpClientResponse send();
+    }
+
+    /** An answer's status, a header and its body. */
+    record UpstreamResponse(HttpClientResponse response, UpstreamBody body) implements AutoCloseable {
+        int status() {
+            return response.status().code();
+        }
+
+        Optional<String> header(String name) {
+            return response.headers().first(HeaderNames.create(name));
+        }
+
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+
+    /** A fetched document. */
+    record Document(int status, String body) {
     }
 }

@@ -1,11 +1,11 @@
 package io.llmgateway.backend.api;
 
 import java.io.StringReader;
-import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.llmgateway.api.GatewayException;
 
@@ -79,12 +79,12 @@ final class UpstreamErrors {
     /**
      * The upstream's {@code retry-after} ({@code retry-after-ms} first): seconds or an HTTP date.
      *
-     * @param headers the response headers
+     * @param headers a response header's first value by name
      * @return the delay, if given
      */
-    static Optional<Duration> retryAfter(HttpHeaders headers) {
-        Optional<Duration> millis = headers.firstValue("retry-after-ms").flatMap(value -> parse(value, true));
-        return millis.isPresent() ? millis : headers.firstValue("retry-after").flatMap(value -> parse(value, false));
+    static Optional<Duration> retryAfter(Function<String, Optional<String>> headers) {
+        Optional<Duration> millis = headers.apply("retry-after-ms").flatMap(value -> parse(value, true));
+        return millis.isPresent() ? millis : headers.apply("retry-after").flatMap(value -> parse(value, false));
     }
 
     private static Optional<Duration> parse(String value, boolean millis) {

@@ -184,6 +184,21 @@ final class TestApiBackend {
     }
 
     @Test
+    void aStreamThatStallsPastTheDeadlineEndsWith504() {
+        api.enqueue(Reply.text("first ", "second ", "third").withGap(Duration.ofSeconds(3)));
+        long started = System.nanoTime();
+
+        List<ChatDelta> seen = new ArrayList<>();
+        GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(
+                ASK_STREAMED, Instant.now().plusMillis(1500), seen::add));
+
+        assertEquals(504, e.status());
+        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(tookMillis >= 1400 && tookMillis < 2900, "ended at the deadline, not the next delta: " + tookMillis);
+        assertFalse(seen.isEmpty(), "the first delta arrived before the stall");
+    }
+
+    @Test
     void aStreamCutAfterItsFirstDeltasEndsWithAnError() {
         api.enqueue(Reply.cut("partial ", "answer"));
 
