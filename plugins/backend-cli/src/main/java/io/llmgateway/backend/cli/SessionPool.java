@@ -8,9 +8,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,8 @@ final class SessionPool implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final List<CliSession> sessions = new ArrayList<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
+    /** Busy sessions the pool itself is using (a background /clear, a keep-alive ping): idle again shortly. */
+    private final Set<CliSession> housekeeping = new HashSet<>();
     private final AtomicInteger ids = new AtomicInteger();
     private int consecutiveFailures;
     private Instant nextSpawnAt = Instant.MIN;
@@ -159,6 +163,7 @@ final class SessionPool implements AutoCloseable {
     void release(CliSession session, boolean usable, String reason) {
         lock.lock();
         try {
+            housekeeping.remove(session);
             if (closed || session.state() != CliSession.State.BUSY) {
                 return;
             }
@@ -264,6 +269,7 @@ final class SessionPool implements AutoCloseable {
                     retire(session);
                 } else if (session.lastActive().plus(settings.keepAliveInterval()).isBefore(now)) {
                     session.state(CliSession.State.BUSY);
+                    housekeeping.add(session);
                     toPing.add(session);
                 }
             }
@@ -296,6 +302,7 @@ final class SessionPool implements AutoCloseable {
 
     private void clearInBackground(CliSession session) {
         session.state(CliSession.State.BUSY);
+        housekeeping.add(session);
         Thread.ofVirtual().name(session.id() + "-clear").start(() -> {
             boolean cleared;
             try {
@@ -319,7 +326,11 @@ final class SessionPool implements AutoCloseable {
         release(session, answered, "it did not answer a keep-alive ping within " + PING_TIMEOUT.toSeconds() + " s");
     }
 
-    /** Hands idle sessions to waiting requests (oldest first) and spawns overflow sessions for the rest. */
+    /**
+     * Hands idle sessions to waiting requests (oldest first) and spawns overflow sessions for the rest: for
+     * the requests that neither a starting session nor one busy with the pool's own housekeeping (idle
+     * again within milliseconds) will serve.
+     */
     private void dispatch() {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
@@ -332,8 +343,9 @@ final class SessionPool implements AutoCloseable {
         }
         for (Waiter waiter : waiters) {
             long waiting = waiters.stream().filter(w -> w.key.equals(waiter.key)).count();
-            long starting = count(s -> s.key().equals(waiter.key) && s.state() == CliSession.State.STARTING);
-            if (waiting > starting && makeRoomForOverflow(waiter.key)) {
+            long comingFree = count(s -> s.key().equals(waiter.key)
+                    && (s.state() == CliSession.State.STARTING || housekeeping.contains(s)));
+            if (waiting > comingFree && makeRoomForOverflow(waiter.key)) {
                 spawn(waiter.key, CliSession.Origin.OVERFLOW);
             }
         }

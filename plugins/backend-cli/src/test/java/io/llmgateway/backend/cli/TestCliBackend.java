@@ -175,6 +175,35 @@ final class TestCliBackend {
     }
 
     @Test
+    void concurrencyWithinThePoolNeverStartsAColdSession() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2", "LLM_POOL_MAX_OVERFLOW", "4"), Map.of())
+                .awaitUp()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), Duration.ofSeconds(20),
+                             () -> "not 2 warm: " + cli.health());
+            List<Future<?>> clients = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int client = 0; client < 2; client++) {
+                    String name = "client " + client;
+                    // every request a new conversation: sessions get reset in the background between them,
+                    // and a request arriving during a reset waits for it rather than for a cold start
+                    clients.add(threads.submit(() -> {
+                        for (int i = 0; i < 15; i++) {
+                            assertTrue(cli.chat(name + " request " + i).text().endsWith("[turn=1]"));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> client : clients) {
+                    client.get();
+                }
+            }
+
+            assertEquals(0, cli.counter("llm_cli_cold_starts_total"), "sessions: " + cli.sessions());
+            assertTrue(cli.sessions().stream().noneMatch(s -> s.origin().equals("overflow")), "sessions: " + cli.sessions());
+        }
+    }
+
+    @Test
     void aDifferentSystemPromptGetsASessionOfItsOwn() {
         try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "1"), Map.of()).awaitUp()) {
             List<ChatMessage> pirate = List.of(ChatMessage.of(Role.SYSTEM, "Talk like a pirate."),
