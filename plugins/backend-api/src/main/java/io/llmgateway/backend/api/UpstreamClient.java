@@ -22,8 +22,9 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
 /**
- * One upstream over HTTP/1.1 with Helidon's blocking web client: the calling (virtual) thread writes
- * the request and reads the answer itself, on a kept-alive pooled connection. The JDK's HttpClient
+ * One upstream over HTTP with Helidon's blocking web client: the calling (virtual) thread writes the
+ * request and reads the answer itself, on a kept-alive pooled connection. HTTPS upstreams that offer
+ * HTTP/2 (ALPN) get it, when the host ships the client's HTTP/2 module; plain HTTP ones use HTTP/1.1. The JDK's HttpClient
  * hands every response between its selector thread and the caller, which cost more CPU than the
  * whole rest of a call on loopback.
  */
