@@ -75,15 +75,17 @@ public final class Gateway implements AutoCloseable {
         try {
             for (String type : config.enabledBackends()) {
                 PluginCatalog.Provided<BackendProvider> entry = backendProvider(type, config, catalog);
-                Backend backend = create("backend " + type, entry.provider(), () -> entry.provider().create(
-                        context(entry.plugin(), config, metrics, scheduler, clock)));
+                BackendProvider provider = entry.provider();
+                Backend backend = create("backend " + type, provider.getClass().getClassLoader(),
+                                         () -> provider.create(context(entry.plugin(), config, metrics, scheduler, clock)));
                 enabled.add(new BackendRouter.Enabled(type, backend));
             }
             List<Middleware> middleware = new ArrayList<>();
             for (PluginCatalog.Provided<MiddlewareProvider> provided : catalog.middleware()) {
                 MiddlewareProvider provider = provided.provider();
-                Optional<Middleware> created = create("middleware " + provider.name(), provider, () -> provider.create(
-                        context(provided.plugin(), config, metrics, scheduler, clock)));
+                Optional<Middleware> created = create(
+                        "middleware " + provider.name(), provider.getClass().getClassLoader(),
+                        () -> provider.create(context(provided.plugin(), config, metrics, scheduler, clock)));
                 created.ifPresent(it -> {
                     middleware.add(it);
                     LOGGER.log(INFO, () -> "middleware " + provider.name() + " active (weight " + provider.weight() + ")");
@@ -191,10 +193,10 @@ public final class Gateway implements AutoCloseable {
      * a plugin brings (Helidon's web client, for one) find their service providers through it, and the
      * host's own loader cannot see into a plugin's layer.
      */
-    private static <T> T create(String what, Object provider, Supplier<T> creation) {
+    private static <T> T create(String what, ClassLoader pluginLoader, Supplier<T> creation) {
         Thread thread = Thread.currentThread();
         ClassLoader hostLoader = thread.getContextClassLoader();
-        thread.setContextClassLoader(provider.getClass().getClassLoader());
+        thread.setContextClassLoader(pluginLoader);
         try {
             return creation.get();
         } catch (PluginConfigurationException e) {

@@ -27,16 +27,22 @@ final class UpstreamBody extends InputStream {
     private final Instant deadline;
     private final Clock clock;
     private final UpstreamDeadlines deadlines;
-    private volatile boolean expired;
     private boolean ended;
 
+    /**
+     * Wraps an answer's body. Only a chunked body (a stream) is watched for its deadline: one with a
+     * length arrives right after its headers, and its reads are bounded by the request's read timeout,
+     * the time left when the call started.
+     */
     UpstreamBody(HttpClientResponse response, Instant deadline, Clock clock, UpstreamDeadlines deadlines) {
         this.response = response;
         this.in = response.inputStream();
         this.deadline = deadline;
         this.clock = clock;
         this.deadlines = deadlines;
-        deadlines.watch(this, deadline);
+        if (response.headers().contentLength().isEmpty()) {
+            deadlines.watch(this, deadline);
+        }
     }
 
     @Override
@@ -55,11 +61,10 @@ final class UpstreamBody extends InputStream {
             count = in.read(target, offset, length);
         } catch (IOException | RuntimeException e) {
             ended = true;
-            if (expired || !clock.instant().isBefore(deadline)) {
+            if (!clock.instant().isBefore(deadline)) {
                 throw new DeadlinePassed();
             }
-            Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
-            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            throw asIOException(e);
         }
         if (count < 0) {
             ended = true;
@@ -117,17 +122,25 @@ final class UpstreamBody extends InputStream {
         response.close();
     }
 
-    /**
-     * The deadline passed: fails a read in progress by closing the connection under it. Only a
-     * chunked body (a stream) is closed from here; one with a length arrives right after its headers,
-     * and its reads are bounded by the request's read timeout, the time left when the call started.
-     * Closing it here could race the reader into a connection already back in the pool.
-     */
+    /** The deadline passed: fails a read in progress by closing the connection under it. */
     void expire() {
-        if (response.headers().contentLength().isEmpty()) {
-            expired = true;
-            response.close();
+        response.close();
+    }
+
+    /**
+     * A failure of the web client as an I/O error: it reports broken connections unchecked.
+     *
+     * @param failure what the client threw
+     * @return the I/O error
+     */
+    static IOException asIOException(Exception failure) {
+        if (failure instanceof IOException io) {
+            return io;
         }
+        if (failure instanceof UncheckedIOException unchecked) {
+            return unchecked.getCause();
+        }
+        return new IOException(failure.getMessage() == null ? failure.toString() : failure.getMessage(), failure);
     }
 
     /** The call's deadline passed while waiting for the upstream. */

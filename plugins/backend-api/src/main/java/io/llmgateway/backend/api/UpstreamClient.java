@@ -24,9 +24,9 @@ import io.helidon.webclient.api.WebClient;
 /**
  * One upstream over HTTP with Helidon's blocking web client: the calling (virtual) thread writes the
  * request and reads the answer itself, on a kept-alive pooled connection. HTTPS upstreams that offer
- * HTTP/2 (ALPN) get it, when the host ships the client's HTTP/2 module; plain HTTP ones use HTTP/1.1. The JDK's HttpClient
- * hands every response between its selector thread and the caller, which cost more CPU than the
- * whole rest of a call on loopback.
+ * HTTP/2 (ALPN) get it, when the host ships the client's HTTP/2 module; plain HTTP ones use HTTP/1.1.
+ * The JDK's HttpClient hands every response between its selector thread and the caller, which cost
+ * more CPU than the whole rest of a call on loopback.
  */
 final class UpstreamClient implements AutoCloseable {
 
@@ -97,7 +97,7 @@ final class UpstreamClient implements AutoCloseable {
         try (HttpClientResponse response = send(request::request)) {
             return new Document(response.status().code(), response.as(String.class));
         } catch (RuntimeException e) {
-            throw new IOException(e.getMessage(), e);
+            throw UpstreamBody.asIOException(e);
         }
     }
 
@@ -114,13 +114,11 @@ final class UpstreamClient implements AutoCloseable {
     private static HttpClientResponse send(Call call) throws IOException {
         try {
             return call.send();
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof SocketTimeoutException) {
+        } catch (RuntimeException e) {
+            if (e instanceof UncheckedIOException unchecked && unchecked.getCause() instanceof SocketTimeoutException) {
                 throw new UpstreamBody.DeadlinePassed();
             }
-            throw e.getCause();
-        } catch (RuntimeException e) {
-            throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            throw UpstreamBody.asIOException(e);
         }
     }
 
