@@ -1,6 +1,8 @@
 package io.llmgateway.api;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -89,4 +91,15 @@ public interface ChatExchange {
      * @param value the value
      */
     void annotate(String key, String value);
+
+    /**
+     * Adds a duration to the request's log line, written as milliseconds (a number), such as the
+     * backend's own share of the latency.
+     *
+     * @param key     the field name
+     * @param elapsed the duration
+     */
+    default void annotateMillis(String key, Duration elapsed) {
+        annotate(key, String.format(Locale.ROOT, "%.3f", elapsed.toNanos() / 1e6));
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
  *
  * @param startDelay     sleep before reading stdin
  * @param deltaDelay     sleep before each text delta
+ * @param clearDelay     sleep before answering {@code /clear}
  * @param reply          fixed reply text, or null for the echo reply
  * @param crashOnTurn    the turn in the middle of which the process exits with status 1
  * @param hangOnTurn     the turn from which on the process writes nothing at all
@@ -25,12 +26,13 @@ import java.util.Set;
  * @param transcript     the file every stdin line is appended to, or null; {@value #PID} in it stands for
  *                       the process id
  */
-record Behaviour(Duration startDelay, Duration deltaDelay, String reply, int crashOnTurn, int hangOnTurn,
+record Behaviour(Duration startDelay, Duration deltaDelay, Duration clearDelay, String reply, int crashOnTurn, int hangOnTurn,
                  boolean hangOnPing, boolean garbage, String failStart, int errorOnTurn, int errorStatus,
                  Path transcript) {
 
     static final String START_DELAY_MS = "FAKE_CLI_START_DELAY_MS";
     static final String DELTA_DELAY_MS = "FAKE_CLI_DELTA_DELAY_MS";
+    static final String CLEAR_DELAY_MS = "FAKE_CLI_CLEAR_DELAY_MS";
     static final String REPLY = "FAKE_CLI_REPLY";
     static final String CRASH_ON_TURN = "FAKE_CLI_CRASH_ON_TURN";
     static final String HANG_ON_TURN = "FAKE_CLI_HANG_ON_TURN";
@@ -44,7 +46,7 @@ record Behaviour(Duration startDelay, Duration deltaDelay, String reply, int cra
     static final String PID = "{pid}";
 
     /** Every variable the fake reads. */
-    static final Set<String> VARIABLES = Set.of(START_DELAY_MS, DELTA_DELAY_MS, REPLY, CRASH_ON_TURN, HANG_ON_TURN,
+    static final Set<String> VARIABLES = Set.of(START_DELAY_MS, DELTA_DELAY_MS, CLEAR_DELAY_MS, REPLY, CRASH_ON_TURN, HANG_ON_TURN,
             HANG_ON_PING, GARBAGE, FAIL_START, ERROR_ON_TURN, TRANSCRIPT);
     private static final List<String> FALSE = List.of("", "0", "false", "no");
 
@@ -69,6 +71,7 @@ record Behaviour(Duration startDelay, Duration deltaDelay, String reply, int cra
         return new Behaviour(
                 Duration.ofMillis(number(env, START_DELAY_MS)),
                 Duration.ofMillis(number(env, DELTA_DELAY_MS)),
+                Duration.ofMillis(number(env, CLEAR_DELAY_MS)),
                 env.get(REPLY),
                 number(env, CRASH_ON_TURN),
                 number(env, HANG_ON_TURN),

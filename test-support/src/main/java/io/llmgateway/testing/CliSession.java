@@ -124,6 +124,11 @@ final class CliSession {
 
     private void clear() {
         long started = System.nanoTime();
+        try {
+            Thread.sleep(behaviour.clearDelay());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         String previous = sessionId;
         sessionId = UUID.randomUUID().toString();
         conversation.clear();

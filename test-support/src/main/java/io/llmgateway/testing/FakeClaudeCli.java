@@ -55,6 +55,7 @@ import java.util.stream.Collectors;
  *   <tr><th>variable</th><th>effect</th></tr>
  *   <tr><td>{@code FAKE_CLI_START_DELAY_MS}</td><td>sleep before reading stdin: a slow cold start</td></tr>
  *   <tr><td>{@code FAKE_CLI_DELTA_DELAY_MS}</td><td>sleep before each text delta</td></tr>
+ *   <tr><td>{@code FAKE_CLI_CLEAR_DELAY_MS}</td><td>sleep before answering {@code /clear}: a slow reset</td></tr>
  *   <tr><td>{@code FAKE_CLI_REPLY}</td><td>a fixed reply text instead of the echo</td></tr>
  *   <tr><td>{@code FAKE_CLI_CRASH_ON_TURN=n}</td><td>exit with status 1 halfway through streaming turn n</td></tr>
  *   <tr><td>{@code FAKE_CLI_HANG_ON_TURN=n}</td><td>from turn n's {@code system/status} on, write nothing at all

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.webserver.CloseConnectionException;
@@ -163,9 +162,13 @@ public final class ChatEndpoint implements Handler {
                 error.code().ifPresent(code -> line.field("error_code", code));
             }
             if (exchange != null) {
-                for (Map.Entry<String, String> annotation : exchange.annotations().entrySet()) {
-                    line.field(annotation.getKey(), annotation.getValue());
-                }
+                exchange.annotations().forEach((key, value) -> {
+                    if (value instanceof Duration elapsed) {
+                        line.millis(key, elapsed.toNanos() / 1e9);
+                    } else {
+                        line.field(key, value.toString());
+                    }
+                });
             }
             return line;
         }

@@ -1,5 +1,6 @@
 package io.llmgateway.host.chat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ final class HostExchange implements ChatExchange {
     private final Instant received;
     private final Instant deadline;
     private final List<Map.Entry<String, String>> responseHeaders = new ArrayList<>(4);
-    private final Map<String, String> annotations = new LinkedHashMap<>(4);
+    /** String or Duration values. */
+    private final Map<String, Object> annotations = new LinkedHashMap<>(4);
     private String tenant;
     private boolean committed;
 
@@ -105,13 +107,18 @@ final class HostExchange implements ChatExchange {
         annotations.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
     }
 
+    @Override
+    public void annotateMillis(String key, Duration elapsed) {
+        annotations.put(requireNonNull(key, "key is null"), requireNonNull(elapsed, "elapsed is null"));
+    }
+
     /** Headers set by middleware, taken once when the response starts; later ones are ignored. */
     List<Map.Entry<String, String>> commitResponseHeaders() {
         committed = true;
         return responseHeaders;
     }
 
-    Map<String, String> annotations() {
+    Map<String, Object> annotations() {
         return annotations;
     }
 }

@@ -97,8 +97,8 @@ final class CliBackend implements Backend {
         }
         TurnOutcome outcome = null;
         try {
-            outcome = session.serve(conversation, lease.continuing(), sink, new StopMatcher(request.stop()),
-                                    new TokenBudget(request.maxTokens()), exchange.deadline(), settings.retryAfter());
+            outcome = session.serve(conversation, lease.continuing(), exchange, sink, new StopMatcher(request.stop()),
+                                    new TokenBudget(request.maxTokens()), settings.retryAfter());
             return outcome;
         } finally {
             pool.release(session, isUsable(outcome), reasonOf(outcome));

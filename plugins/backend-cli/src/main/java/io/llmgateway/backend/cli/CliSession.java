@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
@@ -86,26 +87,35 @@ final class CliSession {
 
     /**
      * Serves one request: continues the held conversation with its last message, or starts from a
-     * clean context with the whole dialogue in one turn.
+     * clean context with the whole dialogue in one turn. The request's log line gets the time of the
+     * CLI's turn ({@code cli_turn_ms}: user line written to {@code result} read) and of a {@code /clear}
+     * done first ({@code cli_reset_ms}), so the gateway's own share of the latency can be told apart.
      *
      * @param conversation the request's dialogue
      * @param continuing   whether this session holds everything before the last message
+     * @param exchange     the request (its deadline, its log line)
      * @param sink         where the answer goes
      * @param stops        the request's stop sequences
      * @param budget       the request's token limit
-     * @param deadline     when the request times out
      * @param retryAfter   the delay to suggest on rate limits
      * @return how the turn ended
      */
-    TurnOutcome serve(Conversation conversation, boolean continuing, ChatSink sink, StopMatcher stops,
-                      TokenBudget budget, Instant deadline, Duration retryAfter) throws InterruptedException {
+    TurnOutcome serve(Conversation conversation, boolean continuing, ChatExchange exchange, ChatSink sink,
+                      StopMatcher stops, TokenBudget budget, Duration retryAfter) throws InterruptedException {
         requests.incrementAndGet();
         lastUsed = clock.instant();
-        if (!continuing && turnsHeld > 0 && !clear()) {
-            return new TurnOutcome.Died(false, -1, "could not reset the session (/clear)" + stderrSuffix());
+        if (!continuing && turnsHeld > 0) {
+            long resetStart = System.nanoTime();
+            boolean cleared = clear();
+            exchange.annotateMillis("cli_reset_ms", Duration.ofNanos(System.nanoTime() - resetStart));
+            if (!cleared) {
+                return new TurnOutcome.Died(false, -1, "could not reset the session (/clear)" + stderrSuffix());
+            }
         }
         String text = continuing ? conversation.lastUserText() : conversation.asSingleTurn();
-        TurnOutcome outcome = new CliTurn(process, sink, stops, budget, deadline, clock, retryAfter).run(text);
+        long turnStart = System.nanoTime();
+        TurnOutcome outcome = new CliTurn(process, sink, stops, budget, exchange.deadline(), clock, retryAfter).run(text);
+        exchange.annotateMillis("cli_turn_ms", Duration.ofNanos(System.nanoTime() - turnStart));
         turnsHeld++;
         lastActive = clock.instant();
         if (outcome instanceof TurnOutcome.Answered answered && !answered.cut()) {

@@ -8,9 +8,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +47,8 @@ import static java.lang.System.Logger.Level.WARNING;
  *     <li>Affinity: among idle sessions, one that holds the request's conversation so far is preferred,
  *     then one with a clean context, then the one idle the longest. When no idle session of a kind is
  *     clean, the one idle the longest is reset in the background, so new conversations rarely wait for a
- *     reset while the latest conversation stays ready to be continued.</li>
+ *     reset while the latest conversation stays ready to be continued. A new conversation that finds no
+ *     clean session while one is being reset waits for that reset rather than resetting another.</li>
  * </ul>
  *
  * <p>All bookkeeping happens under one lock; process I/O (spawning, pings, stopping) never does.
@@ -120,7 +123,10 @@ final class SessionPool implements AutoCloseable {
         lock.lock();
         try {
             checkCanServe();
-            CliSession idle = pickIdle(key, history);
+            CliSession idle = pickIdle(key, history, false);
+            if (idle == null && !(resetSoonFor(key, waiting(key)) && waiters.size() < settings.queueCapacity())) {
+                idle = pickIdle(key, history, true);
+            }
             if (idle != null) {
                 return lease(idle, history);
             }
@@ -332,13 +338,17 @@ final class SessionPool implements AutoCloseable {
      * again within milliseconds) will serve.
      */
     private void dispatch() {
+        Map<SessionKey, Integer> stillWaiting = new HashMap<>();
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
-            CliSession idle = pickIdle(waiter.key, waiter.history);
+            int ahead = stillWaiting.getOrDefault(waiter.key, 0);
+            CliSession idle = pickIdle(waiter.key, waiter.history, !resetSoonFor(waiter.key, ahead));
             if (idle != null) {
                 idle.state(CliSession.State.BUSY);
                 waiter.session = idle;
                 it.remove();
+            } else {
+                stillWaiting.merge(waiter.key, 1, Integer::sum);
             }
         }
         for (Waiter waiter : waiters) {
@@ -484,7 +494,25 @@ final class SessionPool implements AutoCloseable {
         });
     }
 
-    private CliSession pickIdle(SessionKey key, List<Conversation.Turn> history) {
+    /**
+     * Whether a session of the key busy with housekeeping (a background {@code /clear}, a ping) will be
+     * free for the next request after {@code ahead} others: then a new conversation waits the rest of that
+     * reset (a few ms) instead of resetting another session, which would cost a whole {@code /clear}, run two
+     * at once on the same cores, and throw away the conversation that session holds for its client.
+     */
+    private boolean resetSoonFor(SessionKey key, int ahead) {
+        return count(s -> s.key().equals(key) && housekeeping.contains(s)) > ahead;
+    }
+
+    private int waiting(SessionKey key) {
+        return (int) waiters.stream().filter(w -> w.key.equals(key)).count();
+    }
+
+    /**
+     * The idle session a request of the key should take: the one holding its conversation, else a clean one,
+     * else (when {@code dirtyToo}) the one idle the longest, to be reset first.
+     */
+    private CliSession pickIdle(SessionKey key, List<Conversation.Turn> history, boolean dirtyToo) {
         CliSession clean = null;
         CliSession longestIdle = null;
         for (CliSession session : sessions) {
@@ -501,7 +529,7 @@ final class SessionPool implements AutoCloseable {
                 longestIdle = session;
             }
         }
-        return clean != null ? clean : longestIdle;
+        return clean != null ? clean : dirtyToo ? longestIdle : null;
     }
 
     private Lease lease(CliSession session, List<Conversation.Turn> history) {

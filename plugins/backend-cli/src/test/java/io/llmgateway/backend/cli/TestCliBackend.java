@@ -54,6 +54,7 @@ final class TestCliBackend {
             assertTrue(answer.completion().usage().orElseThrow().completionTokens() > 0);
             assertFalse(answer.annotations().containsKey("cold_start"));
             assertTrue(answer.annotations().get("session").startsWith("cli-"));
+            assertTrue(answer.annotations().containsKey("cli_turn_ms"), "the turn time goes to the log: " + answer.annotations());
             SessionInfo session = cli.sessions().stream().filter(s -> s.requests() == 1).findFirst().orElseThrow();
             assertEquals("warm", session.origin());
             assertTrue(session.pid().isPresent());
@@ -171,6 +172,24 @@ final class TestCliBackend {
                                      && cli.sessions().stream().anyMatch(s -> s.turnsHeld() == 1),
                              Duration.ofSeconds(5), () -> "no clean session: " + cli.sessions());
             assertTrue(cli.chat("third conversation").text().endsWith("[turn=1]"));
+        }
+    }
+
+    @Test
+    void aNewConversationWaitsForTheResetUnderWayRatherThanResettingAnotherSession() {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2"), Map.of("FAKE_CLI_CLEAR_DELAY_MS", "300"))
+                .awaitUp()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), Duration.ofSeconds(20),
+                             () -> "not 2 warm: " + cli.health());
+            CliFixture.Answer a = cli.chat("conversation A");
+            cli.chat("conversation B"); // then A's session is reset in the background, for 300 ms
+
+            // no clean session: it waits for A's reset rather than resetting B's session as well
+            CliFixture.Answer c = cli.chat("conversation C");
+
+            assertTrue(c.text().endsWith("[turn=1]"), c.text());
+            assertFalse(c.annotations().containsKey("cli_reset_ms"), "C reset a session itself: " + c.annotations());
+            assertEquals(a.annotations().get("session"), c.annotations().get("session"), "C was served by A's session");
         }
     }
 
