@@ -258,6 +258,7 @@ final class TestChatCompletions {
         JsonObject line = LOG.lineOf(GATEWAY, "tenant-json");
         assertThat(line.getString("tenant"), is("team-a"));
         assertThat(line.getString("seen_by"), is("tenant-middleware"));
+        assertThat("a duration is a number of ms", line.getJsonNumber("middleware_ms").doubleValue(), is(2.0));
         assertThat(GATEWAY.metrics().prometheus(), containsString(
                 "llm_requests_total{backend=\"mock\",model=\"mock\",scope=\"application\",status=\"200\",tenant=\"team-a\",} 1.0"));
     }
@@ -448,6 +449,7 @@ final class TestChatCompletions {
                     exchange.tenant(tenant);
                     exchange.responseHeader("x-test-tenant", tenant);
                     exchange.annotate("seen_by", "tenant-middleware");
+                    exchange.annotateMillis("middleware_ms", Duration.ofMillis(2));
                 });
                 next.proceed(sink);
             });
