@@ -1,9 +1,12 @@
 package io.llmgateway.host;
 
+import java.util.List;
+
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.llmgateway.host.chat.ChatEndpoint;
 import io.llmgateway.host.endpoints.HealthEndpoint;
 import io.llmgateway.host.endpoints.MetricsEndpoint;
@@ -45,6 +48,12 @@ public final class GatewayServer {
                 // streamed chunks are small writes: without TCP_NODELAY, Nagle's algorithm holds each one
                 // back until the client's delayed ACK (about 40 ms)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // Helidon checks every response header's bytes as it writes them; ours are constants or were
+                // checked when a plugin set them (ChatExchange.responseHeader), so that is done once. HTTP/1.1
+                // is the one protocol: with discovery on as well, the listener would get a second, default
+                // HTTP/1.1 selector, and a request that fits neither (garbage) would be dropped unanswered
+                .protocolsDiscoverServices(false)
+                .protocols(List.of(Http1Config.builder().validateResponseHeaders(false).build()))
                 .directHandlers(ErrorResponses.directHandlers())
                 .routing(routing -> routing(routing, gateway));
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
@@ -209,13 +210,23 @@ final class TestBadInput {
         }
     }
 
+    /**
+     * On a server built as {@code Main} builds it: {@code @ServerTest} copies the listener's protocol list
+     * into the default socket's, which gives HTTP/1.1 two connection selectors, and a request that neither
+     * recognizes is dropped unanswered there (only there).
+     */
     @Test
     void malformedHttpGetsAJsonError() throws Exception {
-        String response = rawExchange("GARBAGE\r\n\r\n");
+        WebServer server = GatewayServer.configure(WebServer.builder(), GATEWAY).port(0).build().start();
+        try {
+            String response = rawExchange(server.port(), "GARBAGE\r\n\r\n");
 
-        assertThat(response, startsWith("HTTP/1.1 400"));
-        assertThat(response, containsString("\"error\""));
-        assertThat(response, not(containsString("Exception")));
+            assertThat(response, startsWith("HTTP/1.1 400"));
+            assertThat(response, containsString("\"error\""));
+            assertThat(response, not(containsString("Exception")));
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
@@ -240,7 +251,11 @@ final class TestBadInput {
     }
 
     private String rawExchange(String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
+        return rawExchange(uri.getPort(), request);
+    }
+
+    private static String rawExchange(int port, String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.UTF_8));
