@@ -1,6 +1,5 @@
 package io.llmgateway.host.chat;
 
-import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.webserver.http.ServerResponse;
@@ -9,7 +8,6 @@ import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
 import io.llmgateway.host.http.ErrorResponses;
-import io.llmgateway.host.http.HeaderNameCache;
 
 /**
  * The client's side of a call: receives the deltas and answers either as one JSON object
@@ -64,9 +62,7 @@ abstract sealed class Answer implements ChatSink permits JsonAnswer, StreamedAns
 
     /** Sets the headers middleware asked for; call once, before anything is sent. */
     void applyMiddlewareHeaders() {
-        for (Map.Entry<String, String> header : exchange.commitResponseHeaders()) {
-            response.header(HeaderNameCache.of(header.getKey()), header.getValue());
-        }
+        exchange.commitResponseHeaders().forEach(response::header);
     }
 
     /** Sends an error as the whole response. */

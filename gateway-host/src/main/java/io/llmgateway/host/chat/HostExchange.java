@@ -5,9 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerRequestHeaders;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
@@ -27,7 +33,11 @@ final class HostExchange implements ChatExchange {
     private final String clientAddress;
     private final Instant received;
     private final Instant deadline;
-    private final List<Map.Entry<String, String>> responseHeaders = new ArrayList<>(4);
+    /** Response header names plugins set, each checked once; a misbehaving plugin cannot grow it past a bound. */
+    private static final Map<String, HeaderName> RESPONSE_NAMES = new ConcurrentHashMap<>();
+    private static final int MAX_RESPONSE_NAMES = 1024;
+
+    private final List<Header> responseHeaders = new ArrayList<>(8);
     /** String or Duration values. */
     private final Map<String, Object> annotations = new LinkedHashMap<>(4);
     private String tenant;
@@ -93,12 +103,19 @@ final class HostExchange implements ChatExchange {
     public void responseHeader(String name, String value) {
         requireNonNull(name, "name is null");
         requireNonNull(value, "value is null");
-        if (!HeaderSyntax.isToken(name) || !HeaderSyntax.isValue(value)) {
+        HeaderName header = RESPONSE_NAMES.get(name);
+        if (header == null && HeaderSyntax.isToken(name)) {
+            header = HeaderNames.create(name.toLowerCase(Locale.ROOT));
+            if (RESPONSE_NAMES.size() < MAX_RESPONSE_NAMES) {
+                RESPONSE_NAMES.put(name, header);
+            }
+        }
+        if (header == null || !HeaderSyntax.isValue(value)) {
             // refused here, at the plugin's call, rather than when the response is written
             throw new IllegalArgumentException("not a valid response header: '" + name + "'");
         }
         if (!committed) {
-            responseHeaders.add(Map.entry(name, value));
+            responseHeaders.add(HeaderValues.create(header, value));
         }
     }
 
@@ -113,7 +130,7 @@ final class HostExchange implements ChatExchange {
     }
 
     /** Headers set by middleware, taken once when the response starts; later ones are ignored. */
-    List<Map.Entry<String, String>> commitResponseHeaders() {
+    List<Header> commitResponseHeaders() {
         committed = true;
         return responseHeaders;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
@@ -61,11 +62,9 @@ public final class ErrorResponses {
      * @param error        the error
      * @param extraHeaders headers to add (set by middleware, such as rate-limit headers)
      */
-    public static void send(ServerResponse response, GatewayException error, List<Map.Entry<String, String>> extraHeaders) {
+    public static void send(ServerResponse response, GatewayException error, List<Header> extraHeaders) {
         response.status(Status.create(error.status()));
-        for (Map.Entry<String, String> header : extraHeaders) {
-            response.header(HeaderNameCache.of(header.getKey()), header.getValue());
-        }
+        extraHeaders.forEach(response::header);
         error.retryAfter().ifPresent(delay -> response.header(HeaderNames.RETRY_AFTER, retryAfterSeconds(delay)));
         if (error.status() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
             // the rest of an oversized body is not worth reading just to keep the connection

@@ -1,6 +1,8 @@
 package io.llmgateway.middleware.cache;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalDouble;
 
 import io.llmgateway.api.ChatDelta;
@@ -35,8 +37,10 @@ final class CacheMiddleware implements Middleware {
     static final String LOG_FIELD = "cache";
 
     private final CacheSettings settings;
-    private final Cache<String, CachedAnswer> cache;
+    private final Cache<CacheKey, CachedAnswer> cache;
     private final CacheCounters counters;
+    /** Backend types that have relayed an upstream's own answer: only theirs can have relayed entries. */
+    private final Set<String> relayingBackends = ConcurrentHashMap.newKeySet();
     /** The largest answer worth recording: one that fits in the cache on its own. */
     private final long maxEntryWeight;
 
@@ -57,7 +61,7 @@ final class CacheMiddleware implements Middleware {
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.ttl())
                 .maximumWeight(settings.maxBytes())
-                .weigher((String key, CachedAnswer answer) -> answer.weight())
+                .weigher((CacheKey key, CachedAnswer answer) -> answer.weight())
                 .ticker(ticker)
                 // upkeep (expiry, eviction) runs on the calling request's thread, in small amortized steps,
                 // rather than on the common fork-join pool
@@ -80,7 +84,7 @@ final class CacheMiddleware implements Middleware {
             mark(exchange, "BYPASS"); // not looked up, but the fresh answer replaces the stored one
         } else {
             String tenant = exchange.tenant().orElse(CacheCounters.NONE);
-            CachedAnswer stored = lookup(key, mode);
+            CachedAnswer stored = lookup(key, mode, exchange.backend());
             if (stored != null) {
                 mark(exchange, "HIT");
                 counters.hit(tenant, request.model());
@@ -99,13 +103,26 @@ final class CacheMiddleware implements Middleware {
         Recorder recorder = new Recorder(sink, maxEntryWeight);
         next.proceed(recorder);
         Optional<CachedAnswer> answer = recorder.answer();
-        answer.ifPresent(complete -> cache.put(complete.relayed() ? key.relayed(mode) : key.rendered(), complete));
+        answer.ifPresent(complete -> {
+            if (complete.relayed()) {
+                relayingBackends.add(exchange.backend());
+                cache.put(key.relayed(mode), complete);
+            } else {
+                cache.put(key.rendered(), complete);
+            }
+        });
     }
 
-    /** The stored answer that suits the request: one the host renders, else an upstream's in the same mode. */
-    private CachedAnswer lookup(CacheKey key, CacheKey.Mode mode) {
+    /**
+     * The stored answer that suits the request: one the host renders, else an upstream's in the same mode
+     * (looked for only when the backend has relayed an answer before: a miss then costs one lookup).
+     */
+    private CachedAnswer lookup(CacheKey key, CacheKey.Mode mode, String backend) {
         CachedAnswer rendered = cache.getIfPresent(key.rendered());
-        return rendered != null ? rendered : cache.getIfPresent(key.relayed(mode));
+        if (rendered != null || !relayingBackends.contains(backend)) {
+            return rendered;
+        }
+        return cache.getIfPresent(key.relayed(mode));
     }
 
     private boolean sampledAndSkipped(ChatRequest request) {

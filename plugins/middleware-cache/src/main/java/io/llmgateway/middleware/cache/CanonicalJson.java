@@ -1,5 +1,6 @@
 package io.llmgateway.middleware.cache;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -41,9 +41,10 @@ final class CanonicalJson {
     private static final MessageDigest SHA_256 = newDigest();
 
     private final MessageDigest digest;
-    private final Consumer<String> out;
-    // grows up to a chunk only for large bodies; most requests are a few hundred characters
-    private final StringBuilder buffer = new StringBuilder(512);
+    private final ByteArrayOutputStream text;
+    /** UTF-8 written straight into bytes (no surrogate reaches here unescaped, so each char is 1-3 bytes). */
+    private final byte[] buffer = new byte[CHUNK + 3];
+    private int length;
 
     /** A writer into a SHA-256 digest. */
     CanonicalJson() {
@@ -52,13 +53,12 @@ final class CanonicalJson {
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 digests of this JVM cannot be cloned", e);
         }
-        // no surrogate reaches here unescaped, so UTF-8 encodes every chunk exactly
-        out = chunk -> digest.update(chunk.getBytes(StandardCharsets.UTF_8));
+        text = null;
     }
 
-    private CanonicalJson(Consumer<String> out) {
+    private CanonicalJson(ByteArrayOutputStream text) {
         this.digest = null;
-        this.out = out;
+        this.text = text;
     }
 
     /**
@@ -147,7 +147,13 @@ final class CanonicalJson {
         append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                // the common case, written here rather than through append(char)
+                buffer[length++] = (byte) c;
+                if (length >= CHUNK) {
+                    flush();
+                }
+            } else if (c == '"' || c == '\\') {
                 append('\\').append(c);
             } else if (c < 0x20 || Character.isSurrogate(c)) {
                 append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
@@ -171,29 +177,23 @@ final class CanonicalJson {
     }
 
     /**
-     * The SHA-256 of everything written, in lower-case hex. Ends the writer.
+     * The SHA-256 of everything written. Ends the writer.
      *
-     * @return 64 hex digits
+     * @return 32 bytes
      */
-    String sha256() {
+    byte[] sha256() {
         if (digest == null) {
             throw new IllegalStateException("not a digest writer");
         }
         flush();
-        byte[] hash = digest.digest();
-        char[] hex = new char[hash.length * 2];
-        for (int i = 0; i < hash.length; i++) {
-            hex[2 * i] = HEX[hash[i] >> 4 & 0xF];
-            hex[2 * i + 1] = HEX[hash[i] & 0xF];
-        }
-        return new String(hex);
+        return digest.digest();
     }
 
     /** The canonical text of a value; for tests and diagnostics (the key itself never keeps it). */
     static String text(JsonValue value) {
-        StringBuilder text = new StringBuilder();
-        new CanonicalJson(text::append).value(value).flush();
-        return text.toString();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new CanonicalJson(text).value(value).flush();
+        return text.toString(StandardCharsets.UTF_8);
     }
 
     private void number(JsonNumber number) {
@@ -209,25 +209,37 @@ final class CanonicalJson {
     }
 
     private CanonicalJson append(char c) {
-        buffer.append(c);
-        if (buffer.length() >= CHUNK) {
+        if (c < 0x80) {
+            buffer[length++] = (byte) c;
+        } else if (c < 0x800) {
+            buffer[length++] = (byte) (0xC0 | c >> 6);
+            buffer[length++] = (byte) (0x80 | c & 0x3F);
+        } else {
+            buffer[length++] = (byte) (0xE0 | c >> 12);
+            buffer[length++] = (byte) (0x80 | c >> 6 & 0x3F);
+            buffer[length++] = (byte) (0x80 | c & 0x3F);
+        }
+        if (length >= CHUNK) {
             flush();
         }
         return this;
     }
 
     private CanonicalJson append(String text) {
-        buffer.append(text);
-        if (buffer.length() >= CHUNK) {
-            flush();
+        for (int i = 0; i < text.length(); i++) {
+            append(text.charAt(i));
         }
         return this;
     }
 
     private void flush() {
-        if (!buffer.isEmpty()) {
-            out.accept(buffer.toString());
-            buffer.setLength(0);
+        if (length > 0) {
+            if (digest != null) {
+                digest.update(buffer, 0, length);
+            } else {
+                text.write(buffer, 0, length);
+            }
+            length = 0;
         }
     }
 

@@ -98,9 +98,12 @@ final class TestCacheKey {
 
     @Test
     void aKeyIsASha256() {
-        assertEquals(64, key(Call.of(BASE + "}")).hash().length());
-        assertEquals(key(Call.of(BASE + "}")).hash() + "/stream+usage",
-                     key(Call.of(BASE + "}")).relayed(CacheKey.Mode.STREAM_WITH_USAGE));
+        CacheKey key = key(Call.of(BASE + "}"));
+        assertEquals(64, key.hash().length());
+        assertEquals(key.hash(), key.relayed(CacheKey.Mode.STREAM).hash());
+        assertNotEquals(key, key.relayed(CacheKey.Mode.JSON), "relayed answers are kept apart from rendered ones");
+        assertNotEquals(key.relayed(CacheKey.Mode.STREAM), key.relayed(CacheKey.Mode.STREAM_WITH_USAGE));
+        assertEquals(key, key.relayed(CacheKey.Mode.JSON).rendered());
     }
 
     private static CacheKey key(Call call) {

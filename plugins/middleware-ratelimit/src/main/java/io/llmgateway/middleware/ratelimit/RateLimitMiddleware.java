@@ -52,8 +52,8 @@ final class RateLimitMiddleware implements Middleware {
         refuseIfNeverFits(limits, reserved);
 
         RateLimitStore.Admission admission = store.admit(caller, limits, reserved, clock.instant());
-        admission.requests().ifPresent(bucket -> headers(exchange, "requests", bucket));
-        admission.tokens().ifPresent(bucket -> headers(exchange, "tokens", bucket));
+        admission.requests().ifPresent(bucket -> headers(exchange, REQUEST_HEADERS, bucket));
+        admission.tokens().ifPresent(bucket -> headers(exchange, TOKEN_HEADERS, bucket));
         if (!admission.admitted()) {
             String limit = admission.exceeded().orElse("requests");
             throw GatewayException.rateLimited("Rate limit reached for " + limit + " per minute; retry after "
@@ -99,10 +99,20 @@ final class RateLimitMiddleware implements Middleware {
         }
     }
 
-    private static void headers(ChatExchange exchange, String kind, RateLimitStore.Bucket bucket) {
-        exchange.responseHeader("x-ratelimit-limit-" + kind, Long.toString(bucket.limit()));
-        exchange.responseHeader("x-ratelimit-remaining-" + kind, Long.toString(bucket.remaining()));
-        exchange.responseHeader("x-ratelimit-reset-" + kind, OpenAiDurations.format(bucket.reset()));
+    private static void headers(ChatExchange exchange, HeaderNames names, RateLimitStore.Bucket bucket) {
+        exchange.responseHeader(names.limit, Long.toString(bucket.limit()));
+        exchange.responseHeader(names.remaining, Long.toString(bucket.remaining()));
+        exchange.responseHeader(names.reset, OpenAiDurations.format(bucket.reset()));
+    }
+
+    private static final HeaderNames REQUEST_HEADERS = new HeaderNames("requests");
+    private static final HeaderNames TOKEN_HEADERS = new HeaderNames("tokens");
+
+    /** OpenAI's header names for one kind of limit. */
+    private record HeaderNames(String limit, String remaining, String reset) {
+        HeaderNames(String kind) {
+            this("x-ratelimit-limit-" + kind, "x-ratelimit-remaining-" + kind, "x-ratelimit-reset-" + kind);
+        }
     }
 
     /** Passes deltas on, noting the usage and whether any answer went out. */
