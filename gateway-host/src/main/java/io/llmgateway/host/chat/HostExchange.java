@@ -5,19 +5,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerRequestHeaders;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.host.http.HeaderNameCache;
+import io.llmgateway.host.http.HeaderSyntax;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,10 +31,6 @@ final class HostExchange implements ChatExchange {
     private final String clientAddress;
     private final Instant received;
     private final Instant deadline;
-    /** Response header names plugins set, each checked once; a misbehaving plugin cannot grow it past a bound. */
-    private static final Map<String, HeaderName> RESPONSE_NAMES = new ConcurrentHashMap<>();
-    private static final int MAX_RESPONSE_NAMES = 1024;
-
     private final List<Header> responseHeaders = new ArrayList<>(8);
     /** String or Duration values. */
     private final Map<String, Object> annotations = new LinkedHashMap<>(4);
@@ -103,13 +97,7 @@ final class HostExchange implements ChatExchange {
     public void responseHeader(String name, String value) {
         requireNonNull(name, "name is null");
         requireNonNull(value, "value is null");
-        HeaderName header = RESPONSE_NAMES.get(name);
-        if (header == null && HeaderSyntax.isToken(name)) {
-            header = HeaderNames.create(name.toLowerCase(Locale.ROOT));
-            if (RESPONSE_NAMES.size() < MAX_RESPONSE_NAMES) {
-                RESPONSE_NAMES.put(name, header);
-            }
-        }
+        HeaderName header = HeaderNameCache.responseName(name);
         if (header == null || !HeaderSyntax.isValue(value)) {
             // refused here, at the plugin's call, rather than when the response is written
             throw new IllegalArgumentException("not a valid response header: '" + name + "'");

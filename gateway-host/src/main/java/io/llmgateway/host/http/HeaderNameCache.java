@@ -28,11 +28,24 @@ public final class HeaderNameCache {
      */
     public static HeaderName of(String name) {
         HeaderName cached = NAMES.get(name);
-        if (cached != null) {
-            return cached;
-        }
+        return cached != null ? cached : create(name);
+    }
+
+    /**
+     * The header name for a response header a plugin sets, checked once: only tokens are kept here.
+     *
+     * @param name the name as a plugin spells it
+     * @return Helidon's header name, or null when the name is not an HTTP token
+     */
+    public static HeaderName responseName(String name) {
+        HeaderName cached = NAMES.get(name);
+        return cached != null ? cached : HeaderSyntax.isToken(name) ? create(name) : null;
+    }
+
+    private static HeaderName create(String name) {
         HeaderName created = HeaderNames.create(name.toLowerCase(Locale.ROOT));
-        if (NAMES.size() < MAX_ENTRIES) {
+        // a name that is not a token (a lookup may use any) is never kept, so every kept name is a valid one
+        if (NAMES.size() < MAX_ENTRIES && HeaderSyntax.isToken(name)) {
             NAMES.put(name, created);
         }
         return created;

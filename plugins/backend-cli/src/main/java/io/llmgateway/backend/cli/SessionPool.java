@@ -352,7 +352,7 @@ final class SessionPool implements AutoCloseable {
             }
         }
         for (Waiter waiter : waiters) {
-            long waiting = waiters.stream().filter(w -> w.key.equals(waiter.key)).count();
+            long waiting = waiting(waiter.key);
             long comingFree = count(s -> s.key().equals(waiter.key)
                     && (s.state() == CliSession.State.STARTING || housekeeping.contains(s)));
             if (waiting > comingFree && makeRoomForOverflow(waiter.key)) {

@@ -147,13 +147,7 @@ final class CanonicalJson {
         append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                // the common case, written here rather than through append(char)
-                buffer[length++] = (byte) c;
-                if (length >= CHUNK) {
-                    flush();
-                }
-            } else if (c == '"' || c == '\\') {
+            if (c == '"' || c == '\\') {
                 append('\\').append(c);
             } else if (c < 0x20 || Character.isSurrogate(c)) {
                 append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
