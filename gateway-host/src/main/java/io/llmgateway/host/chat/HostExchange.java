@@ -9,13 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerRequestHeaders;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
-import io.llmgateway.host.http.HeaderNameCache;
-import io.llmgateway.host.http.HeaderSyntax;
+import io.llmgateway.host.http.HeaderCache;
 
 import static java.util.Objects.requireNonNull;
 
@@ -65,7 +62,7 @@ final class HostExchange implements ChatExchange {
 
     @Override
     public Optional<String> header(String name) {
-        return headers.first(HeaderNameCache.of(name));
+        return headers.first(HeaderCache.name(name));
     }
 
     @Override
@@ -97,13 +94,13 @@ final class HostExchange implements ChatExchange {
     public void responseHeader(String name, String value) {
         requireNonNull(name, "name is null");
         requireNonNull(value, "value is null");
-        HeaderName header = HeaderNameCache.responseName(name);
-        if (header == null || !HeaderSyntax.isValue(value)) {
+        Header header = HeaderCache.responseHeader(name, value);
+        if (header == null) {
             // refused here, at the plugin's call, rather than when the response is written
             throw new IllegalArgumentException("not a valid response header: '" + name + "'");
         }
         if (!committed) {
-            responseHeaders.add(HeaderValues.create(header, value));
+            responseHeaders.add(header);
         }
     }
 

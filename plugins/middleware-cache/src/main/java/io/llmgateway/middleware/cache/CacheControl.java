@@ -1,6 +1,5 @@
 package io.llmgateway.middleware.cache;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,18 +24,39 @@ record CacheControl(boolean noCache, boolean noStore) {
         if (header.isEmpty()) {
             return NONE;
         }
+        // read in place, as it is on every request: directives split at commas, each name ending at '=' or its end
+        String text = header.get();
         boolean noCache = false;
         boolean noStore = false;
-        for (String part : header.get().split(",")) {
-            String directive = part.strip();
-            int equals = directive.indexOf('=');
-            String name = (equals < 0 ? directive : directive.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "no-cache" -> noCache = true;
-                case "no-store" -> noStore = true;
-                default -> { } // not for this cache
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf(',', start);
+            if (end < 0) {
+                end = text.length();
             }
+            int nameEnd = start;
+            while (nameEnd < end && text.charAt(nameEnd) != '=') {
+                nameEnd++;
+            }
+            noCache |= isDirective(text, start, nameEnd, "no-cache");
+            noStore |= isDirective(text, start, nameEnd, "no-store");
+            start = end + 1;
         }
-        return new CacheControl(noCache, noStore);
+        return noCache || noStore ? new CacheControl(noCache, noStore) : NONE;
+    }
+
+    /** Whether the text between from and to is the directive, with optional whitespace around it. */
+    private static boolean isDirective(String text, int from, int to, String directive) {
+        while (from < to && isWhitespace(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && isWhitespace(text.charAt(to - 1))) {
+            to--;
+        }
+        return to - from == directive.length() && text.regionMatches(true, from, directive, 0, directive.length());
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
     }
 }

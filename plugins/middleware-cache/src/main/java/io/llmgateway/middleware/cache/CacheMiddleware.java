@@ -74,26 +74,26 @@ final class CacheMiddleware implements Middleware {
         ChatRequest request = exchange.request();
         CacheControl control = CacheControl.of(exchange.header("cache-control"));
         if (sampledAndSkipped(request) || (control.noCache() && control.noStore())) {
-            mark(exchange, "BYPASS");
+            mark(exchange, State.BYPASS);
             next.proceed(sink);
             return;
         }
         CacheKey key = CacheKey.of(exchange, settings.shared());
         CacheKey.Mode mode = CacheKey.Mode.of(request);
         if (control.noCache()) {
-            mark(exchange, "BYPASS"); // not looked up, but the fresh answer replaces the stored one
+            mark(exchange, State.BYPASS); // not looked up, but the fresh answer replaces the stored one
         } else {
             String tenant = exchange.tenant().orElse(CacheCounters.NONE);
             CachedAnswer stored = lookup(key, mode, exchange.backend());
             if (stored != null) {
-                mark(exchange, "HIT");
+                mark(exchange, State.HIT);
                 counters.hit(tenant, request.model());
                 for (ChatDelta delta : stored.deltas()) {
                     sink.emit(delta);
                 }
                 return;
             }
-            mark(exchange, "MISS");
+            mark(exchange, State.MISS);
             counters.miss(tenant, request.model());
         }
         if (control.noStore()) {
@@ -131,9 +131,17 @@ final class CacheMiddleware implements Middleware {
                 && temperature.getAsDouble() > 0;
     }
 
-    private static void mark(ChatExchange exchange, String state) {
-        exchange.responseHeader(HEADER, state);
-        exchange.annotate(LOG_FIELD, state.toLowerCase(java.util.Locale.ROOT));
+    private static void mark(ChatExchange exchange, State state) {
+        exchange.responseHeader(HEADER, state.header);
+        exchange.annotate(LOG_FIELD, state.logValue);
+    }
+
+    /** What the cache did with a request, as the header and the log line say it. */
+    private enum State {
+        HIT, MISS, BYPASS;
+
+        private final String header = name();
+        private final String logValue = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

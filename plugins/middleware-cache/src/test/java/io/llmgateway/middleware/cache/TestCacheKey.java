@@ -27,6 +27,35 @@ final class TestCacheKey {
     }
 
     @Test
+    void longStringsAreWrittenExactlyAcrossBufferBoundaries() {
+        // runs of plain ASCII, escapes and multi-byte characters, long enough to fill the writer's buffer
+        // several times with every kind of character landing on a boundary somewhere
+        StringBuilder text = new StringBuilder();
+        StringBuilder expected = new StringBuilder("\"");
+        for (int i = 0; text.length() < 40_000; i++) {
+            String plain = "x".repeat(i % 97);
+            String special = switch (i % 5) {
+                case 0 -> "\"";
+                case 1 -> "\\";
+                case 2 -> "\n";
+                case 3 -> "é";
+                default -> "€";
+            };
+            String escaped = switch (i % 5) {
+                case 0 -> "\\\"";
+                case 1 -> "\\\\";
+                case 2 -> "\\u000a";
+                default -> special;
+            };
+            text.append(plain).append(special);
+            expected.append(plain).append(escaped);
+        }
+        expected.append('"');
+
+        assertEquals(expected.toString(), CanonicalJson.text(Json.createValue(text.toString())));
+    }
+
+    @Test
     void keyOrderWhitespaceAndNumberSpellingDoNotMatter() {
         CacheKey compact = key(Call.of("{\"model\":\"claude-sonnet\",\"temperature\":0.5,\"max_tokens\":100,"
                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"

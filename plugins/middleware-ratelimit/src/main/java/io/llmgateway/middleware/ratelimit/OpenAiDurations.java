@@ -8,13 +8,22 @@ import java.time.Duration;
  */
 final class OpenAiDurations {
 
+    /** Under a second, as every response's headers mostly say: written once, not on every request. */
+    private static final String[] MILLIS = new String[1000];
+
+    static {
+        for (int millis = 0; millis < MILLIS.length; millis++) {
+            MILLIS[millis] = millis + "ms";
+        }
+    }
+
     private OpenAiDurations() {
     }
 
     static String format(Duration duration) {
         long millis = Math.max(0, (duration.toNanos() + 999_999) / 1_000_000);
         if (millis < 1000) {
-            return millis + "ms";
+            return MILLIS[(int) millis];
         }
         long hours = millis / 3_600_000;
         long minutes = millis / 60_000 % 60;
