@@ -1,6 +1,5 @@
 package io.llmgateway.middleware.auth;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import io.llmgateway.api.ChatExchange;
@@ -40,7 +39,7 @@ final class AuthMiddleware implements Middleware {
 
     private static Optional<String> presentedKey(ChatExchange exchange) {
         Optional<String> authorization = exchange.header("authorization")
-                .filter(value -> value.toLowerCase(Locale.ROOT).startsWith(BEARER))
+                .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(value -> value.substring(BEARER.length()).strip());
         return authorization.or(() -> exchange.header("x-api-key").map(String::strip)).filter(key -> !key.isEmpty());
     }
