@@ -46,8 +46,9 @@ final class RateLimitMiddleware implements Middleware {
 
     @Override
     public void handle(ChatExchange exchange, ChatSink sink, Chain next) {
-        String caller = exchange.tenant().map(tenant -> "tenant:" + tenant).orElse("client:" + exchange.clientAddress());
-        Limits limits = exchange.tenant().flatMap(tenantLimits).map(defaults::overriddenBy).orElse(defaults);
+        Optional<String> tenant = exchange.tenant();
+        String caller = tenant.isPresent() ? "tenant:" + tenant.get() : "client:" + exchange.clientAddress();
+        Limits limits = tenant.flatMap(tenantLimits).map(defaults::overriddenBy).orElse(defaults);
         long reserved = estimate(exchange.request());
         refuseIfNeverFits(limits, reserved);
 
