@@ -56,6 +56,28 @@ final class TestCacheKey {
     }
 
     @Test
+    void shortAndLongStringsAreWrittenAlike() {
+        // a string repeated past the writer's buffer is its short self's canonical text repeated
+        for (String sample : new String[] {"plain", "é and ß", "€", "a\"b\\c", "line\nbreak", "\uD83D\uDE00",
+                                           "\uD800 lone", "why?", "mixed é € \uD83D\uDE00 \""}) {
+            String inner = quoted(sample);
+            int copies = 5000 / sample.length() + 1;
+
+            assertEquals("\"" + inner.repeat(copies) + "\"",
+                         CanonicalJson.text(Json.createValue(sample.repeat(copies))), sample);
+        }
+        assertEquals("\"\\ud83d\\ude00\"", CanonicalJson.text(Json.createValue("\uD83D\uDE00")),
+                     "surrogates are escaped, paired or not");
+        assertEquals("\"é€\"", CanonicalJson.text(Json.createValue("é€")));
+        assertEquals("\"\\ud800?\"", CanonicalJson.text(Json.createValue("\uD800?")), "a lone surrogate is not a '?'");
+    }
+
+    private static String quoted(String sample) {
+        String text = CanonicalJson.text(Json.createValue(sample));
+        return text.substring(1, text.length() - 1);
+    }
+
+    @Test
     void keyOrderWhitespaceAndNumberSpellingDoNotMatter() {
         CacheKey compact = key(Call.of("{\"model\":\"claude-sonnet\",\"temperature\":0.5,\"max_tokens\":100,"
                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
