@@ -32,7 +32,7 @@ public final class HeaderCache {
      */
     public static HeaderName name(String name) {
         Name cached = NAMES.get(name);
-        return cached != null ? cached.name : create(name).name;
+        return cached != null ? cached.name : create(name, HeaderSyntax.isToken(name)).name;
     }
 
     /**
@@ -49,7 +49,7 @@ public final class HeaderCache {
             if (!HeaderSyntax.isToken(name)) {
                 return null;
             }
-            cached = create(name);
+            cached = create(name, true);
         }
         Header last = cached.lastResponseHeader;
         if (last != null && last.get().equals(value)) {
@@ -63,10 +63,10 @@ public final class HeaderCache {
         return header;
     }
 
-    private static Name create(String name) {
+    private static Name create(String name, boolean token) {
         Name created = new Name(HeaderNames.create(name.toLowerCase(Locale.ROOT)));
         // a name that is not a token (a lookup may use any) is never kept, so every kept name is a valid one
-        if (NAMES.size() < MAX_ENTRIES && HeaderSyntax.isToken(name)) {
+        if (token && NAMES.size() < MAX_ENTRIES) {
             Name raced = NAMES.putIfAbsent(name, created);
             return raced != null ? raced : created;
         }

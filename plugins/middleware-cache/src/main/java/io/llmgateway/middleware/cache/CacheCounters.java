@@ -9,8 +9,8 @@ import io.llmgateway.api.PluginMetrics;
  * {@code llm_cache_hits_total} and {@code llm_cache_misses_total} per tenant and model, with exactly the
  * tags the host registers them with at start-up ({@code tenant}, {@code model}; {@code none} without a
  * tenant): a meter name must keep one set of tag keys. The counters of a label pair are looked up once
- * and then kept, so counting costs a map read, or two
- * comparisons when the labels are those of the request before.
+ * and then kept, so counting costs a map read, or two comparisons when the labels are those of the
+ * request before.
  */
 final class CacheCounters {
 

@@ -1,9 +1,10 @@
 package io.llmgateway.middleware.cache;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.OptionalDouble;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatExchange;
@@ -141,7 +142,7 @@ final class CacheMiddleware implements Middleware {
         HIT, MISS, BYPASS;
 
         private final String header = name();
-        private final String logValue = name().toLowerCase(java.util.Locale.ROOT);
+        private final String logValue = name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -101,38 +101,18 @@ final class RateLimitMiddleware implements Middleware {
     }
 
     private static void headers(ChatExchange exchange, HeaderNames names, RateLimitStore.Bucket bucket) {
-        exchange.responseHeader(names.limit, names.limitText(bucket.limit()));
-        exchange.responseHeader(names.remaining, Long.toString(bucket.remaining()));
-        exchange.responseHeader(names.reset, OpenAiDurations.format(bucket.reset()));
+        exchange.responseHeader(names.limit(), Long.toString(bucket.limit()));
+        exchange.responseHeader(names.remaining(), Long.toString(bucket.remaining()));
+        exchange.responseHeader(names.reset(), OpenAiDurations.format(bucket.reset()));
     }
 
     private static final HeaderNames REQUEST_HEADERS = new HeaderNames("requests");
     private static final HeaderNames TOKEN_HEADERS = new HeaderNames("tokens");
 
-    /** OpenAI's header names for one kind of limit, and the text of the limit last written. */
-    private static final class HeaderNames {
-        private final String limit;
-        private final String remaining;
-        private final String reset;
-        /** Most callers share one limit, so its text is kept rather than written anew on each request. */
-        private volatile LimitText lastLimit = new LimitText(0, "0");
-
-        private HeaderNames(String kind) {
-            this.limit = "x-ratelimit-limit-" + kind;
-            this.remaining = "x-ratelimit-remaining-" + kind;
-            this.reset = "x-ratelimit-reset-" + kind;
-        }
-
-        private String limitText(long value) {
-            LimitText last = lastLimit;
-            if (last.value != value) {
-                last = new LimitText(value, Long.toString(value));
-                lastLimit = last;
-            }
-            return last.text;
-        }
-
-        private record LimitText(long value, String text) {
+    /** OpenAI's header names for one kind of limit. */
+    private record HeaderNames(String limit, String remaining, String reset) {
+        HeaderNames(String kind) {
+            this("x-ratelimit-limit-" + kind, "x-ratelimit-remaining-" + kind, "x-ratelimit-reset-" + kind);
         }
     }
 
