@@ -101,6 +101,27 @@ final class TestAuthMiddleware {
     }
 
     @Test
+    void aLargeKeysFileAndInlineKeysAddUpAndTheFileWinsAKeyBothName() throws Exception {
+        Path file = dir.resolve("keys");
+        StringBuilder lines = new StringBuilder("sk-shared:from-file\n");
+        for (int i = 0; i < 20_000; i++) {
+            lines.append("sk-key-").append(i).append(":team-").append(i % 100).append('\n');
+        }
+        Files.writeString(file, lines);
+        Map<String, String> settings = Map.of("LLM_API_KEYS", "sk-inline:inline, sk-shared:inline",
+                                              "LLM_API_KEYS_FILE", file.toString());
+        try (TestPluginContext context = TestPluginContext.of(settings)) {
+            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
+
+            assertEquals("team-0", call(auth, Map.of("x-api-key", "sk-key-0")).tenant().orElseThrow());
+            assertEquals("team-99", call(auth, Map.of("x-api-key", "sk-key-19999")).tenant().orElseThrow());
+            assertEquals("inline", call(auth, Map.of("x-api-key", "sk-inline")).tenant().orElseThrow());
+            assertEquals("from-file", call(auth, Map.of("x-api-key", "sk-shared")).tenant().orElseThrow());
+            assertThrows(GatewayException.class, () -> call(auth, Map.of("x-api-key", "sk-key-20000")));
+        }
+    }
+
+    @Test
     void badSettingsNameTheEntryButNotTheKey() {
         try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS", "sk-secret-only"))) {
             PluginConfigurationException e = assertThrows(PluginConfigurationException.class,
