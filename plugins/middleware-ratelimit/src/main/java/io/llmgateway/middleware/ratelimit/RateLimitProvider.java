@@ -43,7 +43,11 @@ public final class RateLimitProvider implements MiddlewareProvider {
             limitsFile.load(true);
             context.scheduler().scheduleWithFixedDelay(() -> limitsFile.load(false), 1, 1, TimeUnit.SECONDS);
         });
-        return Optional.of(new RateLimitMiddleware(new InMemoryRateLimitStore(), defaults,
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore();
+        // a bucket left alone for a minute is full again: no caller stays in memory much longer than that
+        context.scheduler().scheduleWithFixedDelay(() -> store.forgetFull(context.clock().instant()), 1, 1,
+                                                   TimeUnit.MINUTES);
+        return Optional.of(new RateLimitMiddleware(store, defaults,
                                                    tenant -> file.flatMap(limitsFile -> limitsFile.limitsOf(tenant)),
                                                    completionEstimate, context.clock()));
     }

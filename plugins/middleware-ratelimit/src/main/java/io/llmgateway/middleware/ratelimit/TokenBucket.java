@@ -36,6 +36,10 @@ final class TokenBucket {
         return level >= amount;
     }
 
+    boolean isFull(long capacity) {
+        return level >= capacity;
+    }
+
     void take(long amount) {
         level -= amount;
     }
