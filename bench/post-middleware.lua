@@ -11,6 +11,7 @@ if os.getenv("BENCH_CACHE_CONTROL") then
 end
 
 local unique = os.getenv("BENCH_UNIQUE") == "1"
+local run = os.getenv("BENCH_RUN") or "0" -- set per run, so that no run repeats an earlier one's texts
 local prefix = '{"model":"mock","messages":[{"role":"user","content":"Say hello in one short sentence. #'
 local suffix = '"}]}'
 wrk.body = prefix .. "0" .. suffix
@@ -30,7 +31,7 @@ function request()
         return wrk.format()
     end
     counter = counter + 1
-    return wrk.format(nil, nil, nil, prefix .. id .. "-" .. counter .. suffix)
+    return wrk.format(nil, nil, nil, prefix .. run .. "-" .. id .. "-" .. counter .. suffix)
 end
 
 function done(summary, latency, requests)
