@@ -15,9 +15,9 @@ import io.llmgateway.api.PluginConfigurationException;
 /**
  * API keys and their tenants. Only SHA-256 digests of the keys are kept, in a hash map: a presented key is
  * digested and its digest looked up, so a request costs the same with ten keys as with a hundred thousand.
- * No key is ever compared with a key. The lookup's timing can tell a caller at most how much of a stored
- * digest matches the digest of a key they chose, which brings them no closer to a stored key, so the
- * comparison is constant-time in what matters: which characters of a key were right.
+ * No key is ever compared with a key, so timing cannot reveal a key character by character, which is what
+ * a constant-time comparison guards against: the lookup's timing can at most hint at how a stored digest
+ * compares with the digest of a key the caller chose, and SHA-256 cannot be worked back to a key.
  */
 final class ApiKeys {
 
