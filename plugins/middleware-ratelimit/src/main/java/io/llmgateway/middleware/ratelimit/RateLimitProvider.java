@@ -1,6 +1,7 @@
 package io.llmgateway.middleware.ratelimit;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,8 @@ public final class RateLimitProvider implements MiddlewareProvider {
             context.scheduler().scheduleWithFixedDelay(() -> limitsFile.load(false), 1, 1, TimeUnit.SECONDS);
         });
         InMemoryRateLimitStore store = new InMemoryRateLimitStore();
+        context.metrics().gauge("llm_ratelimit_callers", "Callers (tenants, or client addresses without auth) the rate"
+                + " limiter holds buckets for", store::callers, Map.of());
         // a bucket left alone for a minute is full again: no caller stays in memory much longer than that
         context.scheduler().scheduleWithFixedDelay(() -> store.forgetFull(context.clock().instant()), 1, 1,
                                                    TimeUnit.MINUTES);

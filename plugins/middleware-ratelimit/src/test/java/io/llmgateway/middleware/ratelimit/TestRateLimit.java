@@ -169,6 +169,7 @@ final class TestRateLimit {
 
             assertThrows(GatewayException.class, () -> call(limit, exchange("team-a"), 1));
             assertThrows(GatewayException.class, () -> call(limit, exchange(null).clientAddress("10.0.0.1"), 1));
+            assertEquals(4.0, context.gauge("llm_ratelimit_callers"));
         }
     }
 
