@@ -52,3 +52,34 @@ machine_info() {
     echo "- kernel: $(uname -sr); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
 }
+
+# The middleware benches (run-middleware, run-ab): gateways on the mock backend, loaded with post-middleware.lua.
+# The caller declares `pids=()` and `declare -A url pid`, and sets $connections.
+
+# start_gateway <name> <distribution> <JVM options> [VAR=value...]: starts a gateway on a free port; sets
+# url[<name>] and pid[<name>] (the JVM's: env and bin/llm-gateway exec, so its CPU time can be read)
+start_gateway() {
+    local name="$1" distribution="$2" options="$3" port
+    shift 3
+    env "$@" JAVA_OPTS="$options" LLM_BACKEND=mock LLM_HOST=127.0.0.1 LLM_PORT=0 "$distribution/bin/llm-gateway" \
+        >/dev/null 2>"$work/$name.log" &
+    pids+=($!)
+    pid[$name]=$!
+    port="$(wait_port "$!" "$work/$name.log" 's#.*listening on http://[^ ]*:\([0-9][0-9]*\)/v1.*#\1#p')"
+    url[$name]="http://127.0.0.1:$port/v1/chat/completions"
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user + system time, in clock ticks
+
+# middleware_load <name> <load: unique|same|bypass> <seconds>: prints "req/s p50 p99 cpu-us-per-request"
+middleware_load() {
+    local control="" before result requests
+    [ "$2" = bypass ] && control="no-cache, no-store"
+    before="$(cpu_ticks "${pid[$1]}")"
+    # BENCH_RUN: the unique load's texts differ from every earlier run's too, so it never meets a stored answer
+    result="$(BENCH_UNIQUE=$([ "$2" = unique ] && echo 1 || echo 0) BENCH_CACHE_CONTROL="$control" BENCH_RUN="$(date +%s%N)" \
+        wrk_post "${url[$1]}" "$connections" "$3" "$bench/post-middleware.lua")"
+    requests="$(awk '/^BENCH / { for (i = 2; i <= NF; i++) if ($i ~ /^requests=/) print substr($i, 10) }' "$work/wrk.txt")"
+    awk -v r="$result" -v b="$before" -v a="$(cpu_ticks "${pid[$1]}")" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%s %.2f\n", r, (a - b) * 1e6 / hz / n }'
+}
