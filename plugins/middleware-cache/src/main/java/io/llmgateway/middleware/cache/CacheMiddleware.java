@@ -6,7 +6,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ChatSink;
@@ -89,9 +88,7 @@ final class CacheMiddleware implements Middleware {
             if (stored != null) {
                 mark(exchange, State.HIT);
                 counters.hit(tenant, request.model());
-                for (ChatDelta delta : stored.deltas()) {
-                    sink.emit(delta);
-                }
+                stored.replay(sink);
                 return;
             }
             mark(exchange, State.MISS);

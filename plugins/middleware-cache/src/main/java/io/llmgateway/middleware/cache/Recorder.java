@@ -26,7 +26,7 @@ final class Recorder implements ChatSink {
     private ChatDelta.ToolCallFragment call;
     private final StringBuilder arguments = new StringBuilder();
     /** A running estimate, to give up on answers too large early; the entry's weight is counted at the end. */
-    private long estimate = Sizes.ENTRY;
+    private long estimate = Sizes.DELTAS_ANSWER;
     private boolean finished;
     private boolean relayed;
     private boolean broken;
@@ -68,7 +68,7 @@ final class Recorder implements ChatSink {
                     call = fragment;
                 }
                 arguments.append(fragment.arguments());
-                estimate += fragment.arguments().length() + Sizes.ENTRY / 4;
+                estimate += fragment.arguments().length() + 64; // and the fragment's own objects, a guess
             }
             default -> {
                 endText();
@@ -96,14 +96,8 @@ final class Recorder implements ChatSink {
         }
         endText();
         endCall();
-        long weight = Sizes.ENTRY;
-        for (ChatDelta delta : kept) {
-            weight += Sizes.of(delta);
-        }
-        if (weight > maxWeight) {
-            return Optional.empty();
-        }
-        return Optional.of(new CachedAnswer(kept, relayed, (int) Math.min(weight, Integer.MAX_VALUE)));
+        CachedAnswer answer = CachedAnswer.of(kept, relayed);
+        return answer.weight() > maxWeight ? Optional.empty() : Optional.of(answer);
     }
 
     /**

@@ -17,8 +17,12 @@ import jakarta.json.JsonValue;
  */
 final class Sizes {
 
-    /** The key (a 64-70 character string), Caffeine's node, the entry record and its list. */
-    static final long ENTRY = 256;
+    /** What every entry takes besides its answer: the key, Caffeine's node, its map slot and sketch counters. */
+    private static final long KEPT = 128;
+    /** A {@link CachedAnswer.Text} besides its string. */
+    static final long TEXT_ANSWER = KEPT + 48;
+    /** A {@link CachedAnswer.Deltas} besides its deltas: the record, its list and the list's array. */
+    static final long DELTAS_ANSWER = KEPT + 56;
 
     private static final long OBJECT = 16;
     private static final long REFERENCE = 8;
@@ -88,6 +92,16 @@ final class Sizes {
             case NUMBER -> 48;
             case TRUE, FALSE, NULL -> 0; // shared constants
         };
+    }
+
+    /**
+     * A size as the cache's weigher takes it.
+     *
+     * @param bytes the size
+     * @return the size, between 1 and {@link Integer#MAX_VALUE}
+     */
+    static int weight(long bytes) {
+        return (int) Math.max(1, Math.min(bytes, Integer.MAX_VALUE));
     }
 
     private static long optional(Optional<String> value) {

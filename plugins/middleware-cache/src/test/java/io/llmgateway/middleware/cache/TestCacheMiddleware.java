@@ -440,16 +440,15 @@ final class TestCacheMiddleware {
     }
 
     @Test
-    void aHitIsTheSameImmutableAnswerForEveryone() {
+    void aHitSharesTheStoredTextRatherThanCopyingIt() {
         Middleware cache = cache();
         Call.asking("claude-sonnet", "Hello").through(cache, backend);
 
         List<ChatDelta> one = Call.asking("claude-sonnet", "Hello").through(cache, backend).deltas();
         List<ChatDelta> two = Call.asking("claude-sonnet", "Hello").through(cache, backend).deltas();
 
-        for (int i = 0; i < one.size(); i++) {
-            assertSame(one.get(i), two.get(i));
-        }
+        assertEquals(one, two);
+        assertSame(((ChatDelta.Text) one.getFirst()).text(), ((ChatDelta.Text) two.getFirst()).text());
     }
 
     @Test
