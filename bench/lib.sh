@@ -83,3 +83,10 @@ middleware_load() {
     awk -v r="$result" -v b="$before" -v a="$(cpu_ticks "${pid[$1]}")" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
         'BEGIN { printf "%s %.2f\n", r, (a - b) * 1e6 / hz / n }'
 }
+
+# warm_up <name> <load> <seconds>: lets the JIT compile before anything is measured. A request that fails here
+# (the shared machine stalling past wrk's 2 s timeout) is reported but does not end the run: only measured rounds count.
+warm_up() {
+    say "warming up $1 ($3s)"
+    middleware_load "$1" "$2" "$3" >/dev/null || true
+}
