@@ -14,10 +14,10 @@ import static java.util.Objects.requireNonNull;
  * delta by delta on a hit. Immutable, so many requests replay one entry at once.
  *
  * <p>An answer of text alone, as almost every answer is, is kept as {@link Text}: one object and its string.
- * As a list of deltas it would be eight objects more, and every entry made since the last young collection is
- * copied by it: under a load of nothing but misses, copying entries made most of the young pauses' time
- * (20-60 ms each on the 2-core bench machine). Every other shape (tool calls, an upstream's relayed chunks)
- * is kept as {@link Deltas}.
+ * As a list of deltas it would be six objects more (twelve an entry with the key and Caffeine's two map nodes,
+ * instead of six), and every entry made since the last young collection is copied by it: under a load of
+ * nothing but misses, copying entries made most of the young pauses' time (20-60 ms each on the 2-core bench
+ * machine). Every other shape (tool calls, an upstream's relayed chunks) is kept as {@link Deltas}.
  */
 sealed interface CachedAnswer {
 
