@@ -87,6 +87,6 @@ middleware_load() {
 # warm_up <name> <load> <seconds>: lets the JIT compile before anything is measured. A request that fails here
 # (the shared machine stalling past wrk's 2 s timeout) is reported but does not end the run: only measured rounds count.
 warm_up() {
-    say "warming up $1 ($3s)"
+    say "warming up $1, $2 load ($3s)"
     middleware_load "$1" "$2" "$3" >/dev/null || true
 }
