@@ -68,7 +68,7 @@ final class Recorder implements ChatSink {
                     call = fragment;
                 }
                 arguments.append(fragment.arguments());
-                estimate += fragment.arguments().length() + 64; // and the fragment's own objects, a guess
+                estimate += Sizes.of(fragment);
             }
             default -> {
                 endText();
