@@ -76,9 +76,6 @@ sealed interface CachedAnswer {
     record Text(String text, FinishReason finish, long promptTokens, long completionTokens, long cachedPromptTokens,
                 int weight) implements CachedAnswer {
 
-        /** Finishes are values: one of each serves every replay. */
-        private static final ChatDelta.Finish[] FINISHES = finishes();
-
         /**
          * Validates.
          */
@@ -90,22 +87,13 @@ sealed interface CachedAnswer {
         @Override
         public void replay(ChatSink sink) {
             sink.emit(new ChatDelta.Text(text));
-            sink.emit(FINISHES[finish.ordinal()]);
+            sink.emit(new ChatDelta.Finish(finish));
             sink.emit(new ChatDelta.Usage(new TokenUsage(promptTokens, completionTokens, cachedPromptTokens)));
         }
 
         @Override
         public boolean relayed() {
             return false;
-        }
-
-        private static ChatDelta.Finish[] finishes() {
-            FinishReason[] reasons = FinishReason.values();
-            ChatDelta.Finish[] finishes = new ChatDelta.Finish[reasons.length];
-            for (FinishReason reason : reasons) {
-                finishes[reason.ordinal()] = new ChatDelta.Finish(reason);
-            }
-            return finishes;
         }
     }
 

@@ -17,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TestCachedAnswer {
 
     private static final ChatDelta.Text TEXT = new ChatDelta.Text("Hello there, ünïcödé ✓");
-    private static final ChatDelta.Finish STOP = new ChatDelta.Finish(FinishReason.LENGTH);
+    private static final ChatDelta.Finish LENGTH = new ChatDelta.Finish(FinishReason.LENGTH);
     private static final ChatDelta.Usage USAGE = new ChatDelta.Usage(new TokenUsage(12, 34, 5));
 
     @Test
     void textAloneIsKeptCompactAndReplaysAsGiven() {
-        List<ChatDelta> deltas = List.of(TEXT, STOP, USAGE);
+        List<ChatDelta> deltas = List.of(TEXT, LENGTH, USAGE);
 
         CachedAnswer answer = CachedAnswer.of(deltas, false);
 
@@ -34,11 +34,11 @@ class TestCachedAnswer {
     @Test
     void everyOtherShapeIsKeptDeltaByDelta() {
         List<List<ChatDelta>> shapes = List.of(
-                List.of(TEXT, USAGE, STOP),
-                List.of(STOP, USAGE),
-                List.of(TEXT, STOP),
-                List.of(new ChatDelta.ToolCallFragment(0, Optional.of("call_1"), Optional.of("f"), "{}"), STOP, USAGE),
-                List.of(TEXT, new ChatDelta.ToolCallFragment(0, Optional.of("call_1"), Optional.of("f"), "{}"), STOP,
+                List.of(TEXT, USAGE, LENGTH),
+                List.of(LENGTH, USAGE),
+                List.of(TEXT, LENGTH),
+                List.of(new ChatDelta.ToolCallFragment(0, Optional.of("call_1"), Optional.of("f"), "{}"), LENGTH, USAGE),
+                List.of(TEXT, new ChatDelta.ToolCallFragment(0, Optional.of("call_1"), Optional.of("f"), "{}"), LENGTH,
                         USAGE));
         for (List<ChatDelta> deltas : shapes) {
             CachedAnswer answer = CachedAnswer.of(deltas, false);
@@ -50,7 +50,7 @@ class TestCachedAnswer {
 
     @Test
     void aRelayedAnswerKeepsItsDeltas() {
-        CachedAnswer answer = CachedAnswer.of(List.of(TEXT, STOP, USAGE), true);
+        CachedAnswer answer = CachedAnswer.of(List.of(TEXT, LENGTH, USAGE), true);
 
         assertInstanceOf(CachedAnswer.Deltas.class, answer);
         assertTrue(answer.relayed());
