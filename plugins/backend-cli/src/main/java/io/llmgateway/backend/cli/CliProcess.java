@@ -30,7 +30,7 @@ import jakarta.json.spi.JsonProvider;
 
 /**
  * One {@code claude} process in stream-json mode: writes JSON lines to its stdin, and reads its stdout
- * on a thread of its own. Control responses complete the matching {@link #control} call; every other
+ * on a platform thread of its own. Control responses complete the matching {@link #control} call; every other
  * line is queued as an {@link Event} for the turn in progress; lines that are not JSON are skipped.
  * When stdout ends, an {@link Event.Exited} is queued and pending control calls fail.
  */
@@ -68,8 +68,10 @@ final class CliProcess {
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().putAll(env);
         CliProcess cli = new CliProcess(builder.start());
-        Thread.ofVirtual().name(name + "-stdout").start(cli::readStdout);
-        Thread.ofVirtual().name(name + "-stderr").start(cli::readStderr);
+        // platform threads: a pipe read blocks its thread in the kernel, and on a virtual thread it would hold a
+        // carrier for as long as the session is idle, until none is left to serve HTTP
+        Thread.ofPlatform().daemon().name(name + "-stdout").start(cli::readStdout);
+        Thread.ofPlatform().daemon().name(name + "-stderr").start(cli::readStderr);
         return cli;
     }
 
