@@ -77,6 +77,18 @@ public interface ChatExchange {
     Instant deadline();
 
     /**
+     * Whether the client has gone away: closed its connection while the call waits (in a queue for a
+     * session, in a retry's backoff). A backend checks it before it starts costly work and stops by throwing
+     * {@link ClientDisconnectedException}; once deltas flow, the sink reports a gone client itself. Cheap
+     * enough to call every few milliseconds.
+     *
+     * @return true when the client is known to be gone
+     */
+    default boolean clientGone() {
+        return false;
+    }
+
+    /**
      * Adds a response header. Only effective before the first delta is emitted; later calls are ignored.
      *
      * @param name  the header name

@@ -25,6 +25,7 @@ public final class TestExchange implements ChatExchange {
     private volatile String tenant;
     private volatile String clientAddress = "127.0.0.1";
     private volatile String backend = "test";
+    private volatile boolean clientGone;
 
     /**
      * Creates an exchange without request headers.
@@ -93,6 +94,22 @@ public final class TestExchange implements ChatExchange {
      */
     public TestExchange clientAddress(String address) {
         this.clientAddress = address;
+        return this;
+    }
+
+    @Override
+    public boolean clientGone() {
+        return clientGone;
+    }
+
+    /**
+     * Makes the client gone (or back), as when its connection closes while the call waits.
+     *
+     * @param gone whether it is gone
+     * @return this exchange
+     */
+    public TestExchange clientGone(boolean gone) {
+        this.clientGone = gone;
         return this;
     }
 
