@@ -11,6 +11,8 @@ module io.llmgateway.host {
     requires io.helidon.http.media.jsonp;
     requires io.helidon.metrics.api;
     requires java.logging;
+    requires java.management;
+    requires jdk.management;
 
     // LogManager instantiates GatewayLogManager reflectively (-Djava.util.logging.manager)
     exports io.llmgateway.host to java.logging;

@@ -79,6 +79,45 @@ public interface PluginConfig {
     }
 
     /**
+     * A byte count: plain, or with a binary suffix ({@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g};
+     * {@code kib}, {@code mib}, {@code gib} too).
+     *
+     * @param key          the key
+     * @param defaultValue the value when the key is absent
+     * @param min          the smallest value accepted
+     * @return the number of bytes
+     * @throws PluginConfigurationException when the value is not a byte count, or less than {@code min}
+     */
+    default long bytes(String key, long defaultValue, long min) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        String text = raw.get().strip().toLowerCase(java.util.Locale.ROOT);
+        String digits = text;
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
+                                               {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}}) {
+            if (text.endsWith(suffix[0])) {
+                digits = text.substring(0, text.length() - suffix[0].length()).strip();
+                unit = Long.parseLong(suffix[1]);
+                break;
+            }
+        }
+        long value;
+        try {
+            value = Math.multiplyExact(Long.parseLong(digits), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new PluginConfigurationException(key + " must be a number of bytes (optionally with k, m or g), got '"
+                                                           + raw.get() + "'");
+        }
+        if (value < min) {
+            throw new PluginConfigurationException(key + " must be at least " + min + " bytes, got '" + raw.get() + "'");
+        }
+        return value;
+    }
+
+    /**
      * A boolean value: {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}.
      *
      * @param key          the key

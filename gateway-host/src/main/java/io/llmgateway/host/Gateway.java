@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -20,7 +21,9 @@ import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.SessionInfo;
 import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.chat.CallsInFlight;
 import io.llmgateway.host.chat.MiddlewareChain;
+import io.llmgateway.host.connection.Connections;
 import io.llmgateway.host.observe.GatewayMetrics;
 import io.llmgateway.host.observe.RequestLog;
 import io.llmgateway.host.plugins.HostPluginContext;
@@ -30,8 +33,9 @@ import io.llmgateway.host.plugins.PluginCatalog;
 import static java.lang.System.Logger.Level.INFO;
 
 /**
- * The running gateway without its HTTP server: the enabled backends, the middleware chain, metrics and
- * the request log, created from the configuration and the loaded plugins.
+ * The running gateway without its HTTP server: the enabled backends, the middleware chain, the client
+ * connections the server will register, metrics and the request log, created from the configuration and
+ * the loaded plugins.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -42,6 +46,9 @@ public final class Gateway implements AutoCloseable {
     private final MiddlewareChain chain;
     private final GatewayMetrics metrics;
     private final RequestLog requestLog;
+    private final Connections connections;
+    private final CallsInFlight calls = new CallsInFlight();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
@@ -52,6 +59,7 @@ public final class Gateway implements AutoCloseable {
         this.chain = chain;
         this.metrics = metrics;
         this.requestLog = requestLog;
+        this.connections = new Connections(config.connections(), metrics.pluginMetrics(), scheduler);
         this.scheduler = scheduler;
         this.clock = clock;
     }
@@ -153,6 +161,40 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * The client connections.
+     *
+     * @return the connections
+     */
+    public Connections connections() {
+        return connections;
+    }
+
+    /**
+     * The chat calls running now.
+     *
+     * @return the calls
+     */
+    public CallsInFlight calls() {
+        return calls;
+    }
+
+    /**
+     * Whether a shutdown has begun.
+     *
+     * @return true while draining
+     */
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /**
+     * Begins a shutdown: readiness answers 503 from now on.
+     */
+    public void drain() {
+        draining.set(true);
+    }
+
+    /**
      * The clock.
      *
      * @return the clock
@@ -166,6 +208,7 @@ public final class Gateway implements AutoCloseable {
         router.close();
         requestLog.close();
         scheduler.shutdownNow();
+        metrics.close();
     }
 
     private static PluginCatalog.Provided<BackendProvider> backendProvider(String type, GatewayConfig config,

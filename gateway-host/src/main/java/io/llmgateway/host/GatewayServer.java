@@ -1,5 +1,6 @@
 package io.llmgateway.host;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.helidon.common.socket.SocketOptions;
@@ -8,6 +9,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.llmgateway.host.chat.ChatEndpoint;
+import io.llmgateway.host.chat.RequestLimits;
+import io.llmgateway.host.connection.GuardedHttp1;
 import io.llmgateway.host.endpoints.HealthEndpoint;
 import io.llmgateway.host.endpoints.MetricsEndpoint;
 import io.llmgateway.host.endpoints.ModelsEndpoint;
@@ -19,6 +22,8 @@ import io.llmgateway.host.http.RequestIds;
  * The HTTP side: the routes of the gateway on Helidon WebServer.
  */
 public final class GatewayServer {
+
+    private static final Duration HELIDON_GRACE_MARGIN = Duration.ofSeconds(5);
 
     private GatewayServer() {
     }
@@ -49,11 +54,16 @@ public final class GatewayServer {
                 // back until the client's delayed ACK (about 40 ms)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 // Helidon checks every response header's bytes as it writes them; ours are constants or were
-                // checked when a plugin set them (ChatExchange.responseHeader), so that is done once. HTTP/1.1
-                // is the one protocol: with discovery on as well, the listener would get a second, default
-                // HTTP/1.1 selector, and a request that fits neither (garbage) would be dropped unanswered
+                // checked when a plugin set them (ChatExchange.responseHeader), so that is done once. The
+                // guarded HTTP/1.1 selector is the only one: with a second, a request that fits neither
+                // (garbage) would be dropped unanswered
                 .protocolsDiscoverServices(false)
-                .protocols(List.of(Http1Config.builder().validateResponseHeaders(false).build()))
+                .protocols(List.of())
+                .addConnectionSelector(new GuardedHttp1(Http1Config.builder().validateResponseHeaders(false),
+                                                        gateway.connections()))
+                .maxTcpConnections(gateway.config().connections().maxConnections())
+                // Shutdown stops the calls left after its grace itself; Helidon's own cut comes after that
+                .shutdownGracePeriod(gateway.config().shutdownGrace().plus(HELIDON_GRACE_MARGIN))
                 .directHandlers(ErrorResponses.directHandlers())
                 .routing(routing -> routing(routing, gateway));
     }
@@ -66,13 +76,15 @@ public final class GatewayServer {
      */
     public static void routing(HttpRouting.Builder routing, Gateway gateway) {
         GatewayConfig config = gateway.config();
-        routing.addFilter(new RequestIds())
-                .post("/v1/chat/completions", new ChatEndpoint(gateway.router(), gateway.chain(), gateway.metrics(),
-                                                               gateway.requestLog(), config.maxRequestBytes(),
-                                                               config.requestTimeout(), gateway.clock()))
+        routing.addFilter(gateway.connections().requestBoundaries())
+                .addFilter(new RequestIds())
+                .post("/v1/chat/completions", new ChatEndpoint(
+                        gateway.router(), gateway.chain(), gateway.metrics(), gateway.requestLog(), gateway.connections(),
+                        gateway.calls(), new RequestLimits(config.maxRequestBytes(), config.bodyBytes(),
+                                                           config.requestTimeout()), gateway.clock()))
                 .any("/v1/chat/completions", ErrorResponses.methodNotAllowed("POST"))
                 .register("/v1/models", new ModelsEndpoint(gateway.router()))
-                .register("/health", new HealthEndpoint(gateway.router()))
+                .register("/health", new HealthEndpoint(gateway.router(), gateway::draining))
                 .get("/sessions", new SessionsEndpoint(gateway.router()))
                 .any("/sessions", ErrorResponses.methodNotAllowed("GET"))
                 .get("/metrics", new MetricsEndpoint(gateway.metrics()))

@@ -17,12 +17,11 @@ import io.llmgateway.host.plugins.PluginCatalog;
 import io.llmgateway.host.plugins.PluginLoader;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * Starts the gateway: configuration from the environment, plugins from {@code LLM_PLUGINS_DIR}, the
- * HTTP server on {@code LLM_PORT}. On SIGTERM it stops taking requests, lets running ones finish, then
- * closes the backends (so no child process outlives it). A configuration error stops it with one
+ * HTTP server on {@code LLM_PORT}. On SIGTERM it drains (see {@link Shutdown}), then closes the backends
+ * (so no child process outlives it). A configuration error stops it with one
  * line on stderr and exit status 2.
  */
 public final class Main {
@@ -74,14 +73,7 @@ public final class Main {
     }
 
     private static void stop(WebServer server, Gateway gateway) {
-        LOGGER.log(INFO, "shutting down");
-        try {
-            server.stop();
-        } catch (RuntimeException e) {
-            LOGGER.log(WARNING, "server did not stop cleanly", e);
-        }
-        gateway.close();
-        LOGGER.log(INFO, "stopped");
+        new Shutdown(server, gateway).run();
         GatewayLogManager.finish();
     }
 

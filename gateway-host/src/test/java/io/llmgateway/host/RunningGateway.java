@@ -73,6 +73,10 @@ final class RunningGateway implements AutoCloseable {
         return log;
     }
 
+    int port() {
+        return server.port();
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -72,6 +72,8 @@ final class TestBadInput {
     static Stream<Arguments> badRequests() {
         return Stream.of(
                 arguments("malformed JSON", "{\"model\":", 400, null),
+                arguments("words after the object", "{\"model\":\"mock\"," + MESSAGES + "} xyz", 400, null),
+                arguments("a second object", "{\"model\":\"mock\"," + MESSAGES + "}{\"model\":\"mock\"}", 400, null),
                 arguments("not an object", "[1,2]", 400, null),
                 arguments("a string", "\"hello\"", 400, null),
                 arguments("empty body", "", 400, null),

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,6 +17,8 @@ import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
 import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.connection.Connections;
+import io.llmgateway.host.connection.GuardedConnection;
 import io.llmgateway.host.http.ErrorResponses;
 import io.llmgateway.host.http.RequestIds;
 import io.llmgateway.host.observe.GatewayMetrics;
@@ -42,6 +45,8 @@ public final class ChatEndpoint implements Handler {
     private final MiddlewareChain chain;
     private final GatewayMetrics metrics;
     private final RequestLog log;
+    private final Connections connections;
+    private final CallsInFlight calls;
     private final JsonBodyReader bodyReader;
     private final Duration requestTimeout;
     private final Clock clock;
@@ -49,22 +54,25 @@ public final class ChatEndpoint implements Handler {
     /**
      * Creates the endpoint.
      *
-     * @param router          picks the backend
-     * @param chain           the middleware
-     * @param metrics         request metrics
-     * @param log             the request log
-     * @param maxRequestBytes largest accepted body
-     * @param requestTimeout  how long a call may take
-     * @param clock           the clock
+     * @param router      picks the backend
+     * @param chain       the middleware
+     * @param metrics     request metrics
+     * @param log         the request log
+     * @param connections the client connections, for timing writes and noticing clients gone
+     * @param calls       where running calls are registered for a shutdown
+     * @param limits      body size, body memory and request timeout
+     * @param clock       the clock
      */
     public ChatEndpoint(BackendRouter router, MiddlewareChain chain, GatewayMetrics metrics, RequestLog log,
-                        long maxRequestBytes, Duration requestTimeout, Clock clock) {
+                        Connections connections, CallsInFlight calls, RequestLimits limits, Clock clock) {
         this.router = router;
         this.chain = chain;
         this.metrics = metrics;
         this.log = log;
-        this.bodyReader = new JsonBodyReader(maxRequestBytes);
-        this.requestTimeout = requestTimeout;
+        this.connections = connections;
+        this.calls = calls;
+        this.bodyReader = new JsonBodyReader(limits.maxRequestBytes(), limits.bodyBytesInFlight());
+        this.requestTimeout = limits.requestTimeout();
         this.clock = clock;
     }
 
@@ -73,10 +81,12 @@ public final class ChatEndpoint implements Handler {
         long startNanos = System.nanoTime();
         Instant received = clock.instant();
         String requestId = RequestIds.of(response);
-        Call call = new Call();
+        Call call = new Call(connections.of(request));
+        CallsInFlight.Running running = calls.start();
         try {
-            JsonObject body = bodyReader.read(request);
-            ChatRequest chat = ChatRequestParser.parse(body);
+            call.connection.ifPresent(connection -> connection.writeDeadline(requestTimeout));
+            byte[] bytes = readBody(request, response, call);
+            ChatRequest chat = ChatRequestParser.parse(bodyReader.parse(bytes));
             call.stream = chat.stream();
             call.requestedModel = chat.model();
             BackendRouter.Enabled target = router.route(chat.model());
@@ -84,7 +94,7 @@ public final class ChatEndpoint implements Handler {
             call.model = chat.model();
             HostExchange exchange = new HostExchange(requestId, chat, target.type(), request.headers(),
                                                      request.remotePeer().host(), received,
-                                                     received.plus(requestTimeout));
+                                                     received.plus(requestTimeout), call::clientGone);
             call.exchange = exchange;
             CompletionJson.Head head = new CompletionJson.Head("chatcmpl-" + RequestIds.random(29),
                                                                received.getEpochSecond(), chat.model(),
@@ -96,22 +106,45 @@ public final class ChatEndpoint implements Handler {
             call.answer.complete();
             call.status = 200;
         } catch (GatewayException e) {
-            call.fail(e, response);
+            call.fail(running.stoppedByShutdown() ? shuttingDown() : e, response);
         } catch (ClientDisconnectedException | UncheckedIOException | CloseConnectionException e) {
             call.status = CLIENT_CLOSED;
         } catch (RuntimeException e) {
-            LOGGER.log(ERROR, "request " + requestId + " failed in backend " + call.backend, e);
-            call.fail(GatewayException.internal("The gateway failed to handle the request (request id " + requestId
-                                                        + ")"), response);
+            if (running.stoppedByShutdown()) {
+                call.fail(shuttingDown(), response);
+            } else {
+                LOGGER.log(ERROR, "request " + requestId + " failed in backend " + call.backend, e);
+                call.fail(GatewayException.internal("The gateway failed to handle the request (request id " + requestId
+                                                            + ")"), response);
+            }
         } finally {
+            calls.end(running);
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             metrics.request(call.status, call.backend, call.model, call.tenant(), seconds);
             log.write(call.logLine(received, requestId, seconds));
         }
     }
 
+    /** A body that was not read whole leaves the connection out of step: its answer closes it. */
+    private byte[] readBody(ServerRequest request, ServerResponse response, Call call) {
+        try {
+            return bodyReader.read(request, call.connection);
+        } catch (GatewayException e) {
+            response.header(HeaderValues.CONNECTION_CLOSE);
+            throw e;
+        }
+    }
+
+    /** Answers a call the shutdown stopped; the interrupt that stopped it must not also stop the answer. */
+    private static GatewayException shuttingDown() {
+        Thread.interrupted();
+        return GatewayException.unavailable("The gateway is shutting down and stopped this request; retry it",
+                                            Optional.of(Duration.ofSeconds(1)));
+    }
+
     /** What the request log and metrics need to know about one call, filled in as it progresses. */
     private static final class Call {
+        private final Optional<GuardedConnection> connection;
         private int status = 500;
         private String backend = NONE;
         /** The model label for metrics: only models a backend serves, so clients cannot invent series. */
@@ -121,6 +154,19 @@ public final class ChatEndpoint implements Handler {
         private HostExchange exchange;
         private Answer answer;
         private GatewayException error;
+
+        Call(Optional<GuardedConnection> connection) {
+            this.connection = connection;
+        }
+
+        boolean clientGone() {
+            return connection.map(GuardedConnection::clientGone).orElse(false);
+        }
+
+        /** Whether the gateway closed the connection itself (a timeout), so the client saw no answer. */
+        private boolean closedByGateway() {
+            return connection.flatMap(GuardedConnection::closedFor).isPresent();
+        }
 
         String tenant() {
             return exchange == null ? NONE : exchange.tenant().orElse(NONE);
@@ -135,7 +181,8 @@ public final class ChatEndpoint implements Handler {
                 try {
                     ErrorResponses.send(response, failure, List.of());
                 } catch (UncheckedIOException | CloseConnectionException e) {
-                    status = CLIENT_CLOSED;
+                    // a body timeout is logged as the 408 it is, though the closed connection could not carry it
+                    status = closedByGateway() ? failure.status() : CLIENT_CLOSED;
                 }
             }
         }
@@ -161,6 +208,7 @@ public final class ChatEndpoint implements Handler {
                 line.field("error_type", error.type());
                 error.code().ifPresent(code -> line.field("error_code", code));
             }
+            connection.flatMap(GuardedConnection::closedFor).ifPresent(reason -> line.field("closed", reason.label()));
             if (exchange != null) {
                 exchange.annotations().forEach((key, value) -> {
                     if (value instanceof Duration elapsed) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import io.helidon.http.Header;
 import io.helidon.http.ServerRequestHeaders;
@@ -28,6 +29,7 @@ final class HostExchange implements ChatExchange {
     private final String clientAddress;
     private final Instant received;
     private final Instant deadline;
+    private final BooleanSupplier clientGone;
     private final List<Header> responseHeaders = new ArrayList<>(8);
     /** String or Duration values. */
     private final Map<String, Object> annotations = new LinkedHashMap<>(4);
@@ -35,7 +37,7 @@ final class HostExchange implements ChatExchange {
     private boolean committed;
 
     HostExchange(String requestId, ChatRequest request, String backend, ServerRequestHeaders headers,
-                 String clientAddress, Instant received, Instant deadline) {
+                 String clientAddress, Instant received, Instant deadline, BooleanSupplier clientGone) {
         this.requestId = requestId;
         this.request = request;
         this.backend = backend;
@@ -43,6 +45,7 @@ final class HostExchange implements ChatExchange {
         this.clientAddress = clientAddress;
         this.received = received;
         this.deadline = deadline;
+        this.clientGone = clientGone;
     }
 
     @Override
@@ -88,6 +91,11 @@ final class HostExchange implements ChatExchange {
     @Override
     public Instant deadline() {
         return deadline;
+    }
+
+    @Override
+    public boolean clientGone() {
+        return clientGone.getAsBoolean();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.llmgateway.host.endpoints;
 
+import java.util.function.BooleanSupplier;
+
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,20 +16,23 @@ import jakarta.json.JsonArrayBuilder;
 
 /**
  * {@code GET /health} (every backend's state; UP when all are UP), {@code /health/live} (the process
- * serves HTTP) and {@code /health/ready} (the default backend can serve). DOWN answers are 503s, as
- * Kubernetes probes expect.
+ * serves HTTP) and {@code /health/ready} (the default backend can serve, and the gateway is not shutting
+ * down). DOWN answers are 503s, as Kubernetes probes expect.
  */
 public final class HealthEndpoint implements HttpService {
 
     private final BackendRouter router;
+    private final BooleanSupplier draining;
 
     /**
      * Creates the endpoint.
      *
-     * @param router the enabled backends
+     * @param router   the enabled backends
+     * @param draining whether a shutdown has begun (readiness is then DOWN at once)
      */
-    public HealthEndpoint(BackendRouter router) {
+    public HealthEndpoint(BackendRouter router, BooleanSupplier draining) {
         this.router = router;
+        this.draining = draining;
     }
 
     @Override
@@ -66,6 +71,15 @@ public final class HealthEndpoint implements HttpService {
 
     private void ready(ServerRequest request, ServerResponse response) {
         BackendRouter.Enabled defaultBackend = router.defaultBackend();
+        if (draining.getAsBoolean()) {
+            response.status(Status.SERVICE_UNAVAILABLE_503)
+                    .send(Json.createObjectBuilder()
+                                  .add("status", "DOWN")
+                                  .add("backend", defaultBackend.type())
+                                  .add("detail", "shutting down")
+                                  .build());
+            return;
+        }
         BackendHealth health = defaultBackend.backend().health();
         response.status(health.isUp() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                 .send(Json.createObjectBuilder()

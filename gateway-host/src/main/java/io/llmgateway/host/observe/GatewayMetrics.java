@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.helidon.common.media.type.MediaTypes;
@@ -14,6 +15,7 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionStatisticsConfig;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MeterRegistryFormatter;
 import io.helidon.metrics.api.MetricsConfig;
@@ -46,6 +48,7 @@ public final class GatewayMetrics {
     private final MeterRegistryFormatterProvider formatterProvider;
     private final Map<RequestKey, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<DurationKey, Timer> durations = new ConcurrentHashMap<>();
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
     private GatewayMetrics(MeterRegistry registry, MeterRegistryFormatterProvider formatterProvider) {
         this.registry = registry;
@@ -65,15 +68,15 @@ public final class GatewayMetrics {
                 .orElseThrow(() -> new IllegalStateException("no Helidon metrics formatter on the module path"));
         GatewayMetrics metrics = new GatewayMetrics(registry, formatter);
         for (String state : SESSION_STATES) {
-            registry.getOrCreate(Gauge.builder("llm_sessions_total", () -> countSessions(sessions, state))
+            metrics.register(Gauge.builder("llm_sessions_total", () -> countSessions(sessions, state))
                                          .description("Backend sessions by state")
                                          .tags(List.of(Tag.create("status", state))));
         }
         // the cache plugin counts per tenant and model; these zero series make the metrics exist from start-up
         List<Tag> noTenantNoModel = List.of(Tag.create("tenant", NONE), Tag.create("model", NONE));
-        registry.getOrCreate(Counter.builder("llm_cache_hits_total").description("Answers served from the response cache")
+        metrics.register(Counter.builder("llm_cache_hits_total").description("Answers served from the response cache")
                                      .tags(noTenantNoModel));
-        registry.getOrCreate(Counter.builder("llm_cache_misses_total")
+        metrics.register(Counter.builder("llm_cache_misses_total")
                                      .description("Cacheable requests the response cache could not answer")
                                      .tags(noTenantNoModel));
         return metrics;
@@ -128,8 +131,23 @@ public final class GatewayMetrics {
         return formatter.flatMap(MeterRegistryFormatter::format).map(Object::toString).orElse("");
     }
 
+    /**
+     * Removes every meter this gateway registered. Helidon's registries all share Micrometer's global one,
+     * so a gauge left behind would keep reading a closed gateway in the next one of the same JVM (tests).
+     */
+    public void close() {
+        registered.forEach(registry::remove);
+        registered.clear();
+    }
+
+    private <M extends Meter, B extends Meter.Builder<B, M>> M register(B builder) {
+        M meter = registry.getOrCreate(builder);
+        registered.add(meter);
+        return meter;
+    }
+
     private Counter requestCounter(int status, String backend, String model, String tenant) {
-        return requestCounters.computeIfAbsent(new RequestKey(status, backend, model, tenant), key -> registry.getOrCreate(
+        return requestCounters.computeIfAbsent(new RequestKey(status, backend, model, tenant), key -> register(
                 Counter.builder("llm_requests_total")
                         .description("Chat completion requests by HTTP status, backend, model and tenant")
                         .tags(List.of(Tag.create("status", Integer.toString(key.status())),
@@ -153,7 +171,7 @@ public final class GatewayMetrics {
         for (int i = 0; i < buckets.length; i++) {
             bounds[i] = Duration.ofNanos((long) (buckets[i] * 1e9));
         }
-        return registry.getOrCreate(Timer.builder(name.substring(0, name.length() - SECONDS.length()))
+        return register(Timer.builder(name.substring(0, name.length() - SECONDS.length()))
                                             .baseUnit("seconds")
                                             .description(description)
                                             .buckets(bounds)
@@ -185,7 +203,7 @@ public final class GatewayMetrics {
     private final class Facade implements PluginMetrics {
         @Override
         public PluginMetrics.Counter counter(String name, String description, Map<String, String> tags) {
-            io.helidon.metrics.api.Counter counter = registry.getOrCreate(
+            io.helidon.metrics.api.Counter counter = register(
                     io.helidon.metrics.api.Counter.builder(name).description(description).tags(tags(tags)));
             return counter::increment;
         }
@@ -196,7 +214,7 @@ public final class GatewayMetrics {
                 Timer timer = secondsHistogram(name, description, buckets, tags(tags));
                 return seconds -> timer.record(Duration.ofNanos((long) (seconds * 1e9)));
             }
-            DistributionSummary summary = registry.getOrCreate(
+            DistributionSummary summary = register(
                     DistributionSummary.builder(name, bucketsOnly(buckets))
                             .description(description)
                             .tags(tags(tags)));
@@ -206,7 +224,7 @@ public final class GatewayMetrics {
         @Override
         public void gauge(String name, String description, Supplier<? extends Number> value, Map<String, String> tags) {
             Supplier<Double> reading = () -> value.get().doubleValue();
-            registry.getOrCreate(Gauge.builder(name, reading).description(description).tags(tags(tags)));
+            register(Gauge.builder(name, reading).description(description).tags(tags(tags)));
         }
     }
 }

@@ -50,7 +50,7 @@ record CacheSettings(Duration ttl, long maxBytes, boolean shared, Sampled sample
      */
     static CacheSettings from(PluginConfig config) {
         Duration ttl = config.seconds(TTL, Duration.ZERO);
-        long maxBytes = bytes(config.value(MAX_BYTES));
+        long maxBytes = config.bytes(MAX_BYTES, DEFAULT_MAX_BYTES, MIN_MAX_BYTES);
         boolean shared = config.bool(SHARED, false);
         Sampled sampled = Sampled.of(config.value(SAMPLED));
         return new CacheSettings(ttl, maxBytes, shared, sampled);
@@ -63,36 +63,6 @@ record CacheSettings(Duration ttl, long maxBytes, boolean shared, Sampled sample
      */
     boolean enabled() {
         return ttl.isPositive();
-    }
-
-    /** A byte count, plain or with a binary suffix: {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g}. */
-    private static long bytes(Optional<String> raw) {
-        if (raw.isEmpty()) {
-            return DEFAULT_MAX_BYTES;
-        }
-        String text = raw.get().strip().toLowerCase(Locale.ROOT);
-        String digits = text;
-        long unit = 1;
-        for (String[] suffix : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
-                                               {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}}) {
-            if (text.endsWith(suffix[0])) {
-                digits = text.substring(0, text.length() - suffix[0].length()).strip();
-                unit = Long.parseLong(suffix[1]);
-                break;
-            }
-        }
-        long value;
-        try {
-            value = Math.multiplyExact(Long.parseLong(digits), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new PluginConfigurationException(MAX_BYTES + " must be a number of bytes (optionally with k, m or g),"
-                                                           + " got '" + raw.get() + "'");
-        }
-        if (value < MIN_MAX_BYTES) {
-            throw new PluginConfigurationException(MAX_BYTES + " must be at least " + MIN_MAX_BYTES + " bytes, got '"
-                                                           + raw.get() + "'");
-        }
-        return value;
     }
 
     /**
