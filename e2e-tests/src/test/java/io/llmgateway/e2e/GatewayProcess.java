@@ -189,6 +189,33 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM, as an orchestrator does, without waiting.
+     */
+    void terminate() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the process to exit.
+     *
+     * @param timeout how long at most
+     * @return whether it exited in time
+     * @throws InterruptedException when interrupted while waiting
+     */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The port it listens on.
+     *
+     * @return the port
+     */
+    int port() {
+        return port;
+    }
+
     private void awaitReady(String probe) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
