@@ -17,6 +17,7 @@ import io.llmgateway.host.endpoints.ModelsEndpoint;
 import io.llmgateway.host.endpoints.SessionsEndpoint;
 import io.llmgateway.host.http.ErrorResponses;
 import io.llmgateway.host.http.RequestIds;
+import io.llmgateway.host.http.ServiceIndex;
 
 /**
  * The HTTP side: the routes of the gateway on Helidon WebServer.
@@ -77,7 +78,9 @@ public final class GatewayServer {
     public static void routing(HttpRouting.Builder routing, Gateway gateway) {
         GatewayConfig config = gateway.config();
         routing.addFilter(gateway.connections().requestBoundaries())
+                .addFilter(gateway.connections().headAsGet())
                 .addFilter(new RequestIds())
+                .get("/", ServiceIndex.handler())
                 .post("/v1/chat/completions", new ChatEndpoint(
                         gateway.router(), gateway.chain(), gateway.metrics(), gateway.requestLog(), gateway.connections(),
                         gateway.calls(), new RequestLimits(config.maxRequestBytes(), config.bodyBytes(),

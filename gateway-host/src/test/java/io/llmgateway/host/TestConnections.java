@@ -143,6 +143,27 @@ final class TestConnections {
     }
 
     @Test
+    void headIsAnsweredLikeGetWithoutABodyAndTheConnectionStaysInStep() {
+        RunningGateway gateway = gateway(Map.of());
+        try (RawHttpConnection client = RawHttpConnection.open(gateway.port())) {
+            for (String path : List.of("/", "/health/live", "/v1/models", "/no/such/path", "/v1/chat/completions")) {
+                client.send("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawHttpConnection.Response head = client.readHead(PATIENCE);
+                client.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawHttpConnection.Response next = client.read(PATIENCE);
+                assertThat(path + " then " + next.statusLine(), next.status(), is(200));
+                assertThat(next.body(), is("{\"status\":\"UP\"}"));
+                assertThat(path, head.status(), is(switch (path) {
+                    case "/no/such/path" -> 404;
+                    case "/v1/chat/completions" -> 405;
+                    default -> 200;
+                }));
+                assertTrue(head.header("content-length").isPresent(), path);
+            }
+        }
+    }
+
+    @Test
     void chunkExtensionsAndTrailersAreServed() {
         RunningGateway gateway = gateway(Map.of());
         String first = CHAT.substring(0, 20);

@@ -138,6 +138,22 @@ public final class RawHttpConnection implements AutoCloseable {
      * @throws UncheckedIOException when the connection ends before a whole response, or reading times out
      */
     public Response read(Duration timeout) {
+        Response head = readHead(timeout);
+        try {
+            return new Response(head.statusLine(), head.status(), head.headers(), body(head));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads a response's status line and headers only, as for the answer to a HEAD request.
+     *
+     * @param timeout how long to wait for each read
+     * @return the response, with an empty body
+     * @throws UncheckedIOException when the connection ends before the headers, or reading times out
+     */
+    public Response readHead(Duration timeout) {
         try {
             socket.setSoTimeout((int) timeout.toMillis());
             String statusLine = line();
@@ -152,8 +168,7 @@ public final class RawHttpConnection implements AutoCloseable {
                 headers.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(line.substring(colon + 1).strip());
             }
-            Response head = new Response(statusLine, Integer.parseInt(parts[1]), headers, "");
-            return new Response(statusLine, head.status(), headers, body(head));
+            return new Response(statusLine, Integer.parseInt(parts[1]), headers, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

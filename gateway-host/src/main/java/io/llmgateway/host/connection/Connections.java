@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.ServerRequest;
@@ -84,6 +86,25 @@ public final class Connections {
             } finally {
                 of(request).ifPresent(GuardedConnection::requestDone);
             }
+        };
+    }
+
+    /**
+     * A filter that serves HEAD as GET without the body, on every route (Helidon routes HEAD only where
+     * one is registered, and would send a body with it).
+     *
+     * @return the filter
+     */
+    public Filter headAsGet() {
+        return (chain, request, response) -> {
+            HttpPrologue prologue = request.prologue();
+            if (prologue.method() == Method.HEAD) {
+                of(request).ifPresent(GuardedConnection::answerWithoutBody);
+                request.prologue(HttpPrologue.create(prologue.rawProtocol(), prologue.protocol(),
+                                                     prologue.protocolVersion(), Method.GET, prologue.uriPath(),
+                                                     prologue.query(), prologue.fragment()));
+            }
+            chain.proceed();
         };
     }
 

@@ -108,7 +108,13 @@ public final class GuardedConnection implements ServerConnection, ConnectionCont
         closeRequested = true;
     }
 
+    /** The request is a HEAD: its answer goes out without a body. */
+    public void answerWithoutBody() {
+        writer.headOnly();
+    }
+
     void requestDone() {
+        writer.responseDone();
         if (closeRequested) {
             // while the request is routed Helidon's connection is not reading, so this does not interrupt it
             finishAfterThisRequest();
