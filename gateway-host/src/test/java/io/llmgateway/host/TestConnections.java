@@ -164,6 +164,27 @@ final class TestConnections {
     }
 
     @Test
+    void http10IsServedWithoutChunkingAndClosed() {
+        RunningGateway gateway = gateway(Map.of());
+        try (RawHttpConnection probe = RawHttpConnection.open(gateway.port())) {
+            probe.send("GET /health/ready HTTP/1.0\r\n\r\n");
+            RawHttpConnection.Response response = probe.read(PATIENCE);
+            assertThat(response.status(), is(200));
+            assertTrue(probe.closedWithin(Duration.ofSeconds(1)));
+        }
+        String stream = "{\"model\":\"mock\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (RawHttpConnection proxy = RawHttpConnection.open(gateway.port())) {
+            proxy.send("POST /v1/chat/completions HTTP/1.0\r\nHost: x\r\nConnection: close\r\n"
+                               + "Content-Type: application/json\r\nContent-Length: " + stream.length() + "\r\n\r\n" + stream);
+            RawHttpConnection.Response response = proxy.read(PATIENCE);
+            assertThat(response.status(), is(200));
+            assertFalse(response.header("transfer-encoding").isPresent(), response.headers().toString());
+            assertTrue(response.body().startsWith("data: {"), response.body());
+            assertTrue(response.body().endsWith("data: [DONE]\n\n"), response.body());
+        }
+    }
+
+    @Test
     void chunkExtensionsAndTrailersAreServed() {
         RunningGateway gateway = gateway(Map.of());
         String first = CHAT.substring(0, 20);

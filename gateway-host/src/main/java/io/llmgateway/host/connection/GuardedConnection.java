@@ -50,9 +50,10 @@ public final class GuardedConnection implements ServerConnection, ConnectionCont
         this.accepted = accepted;
         this.id = id;
         this.connections = connections;
-        this.reads = new SocketReads(accepted.serverSocket(), identified(accepted.dataReader()), this::bytesArrived);
-        this.reader = new RequestReader(reads);
         this.writer = new TimedWriter(accepted.dataWriter());
+        this.reads = new SocketReads(accepted.serverSocket(), identified(accepted.dataReader()), this::bytesArrived,
+                                     writer::http10);
+        this.reader = new RequestReader(reads);
     }
 
     static GuardedConnection open(ConnectionContext accepted, String id, Connections connections,

@@ -1,8 +1,10 @@
 package io.llmgateway.host.connection;
 
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.helidon.common.socket.HelidonSocket;
@@ -20,6 +22,8 @@ final class SocketReads implements Supplier<byte[]> {
 
     private final HelidonSocket socket;
     private final Runnable onBytes;
+    private final Runnable onHttp10;
+    private boolean first = true;
     private volatile long readingSince;
     private volatile boolean gone;
     private CompletableFuture<byte[]> ahead;
@@ -29,15 +33,21 @@ final class SocketReads implements Supplier<byte[]> {
      * @param socket   the accepted socket
      * @param buffered bytes read before the connection was identified, delivered first; null for none
      * @param onBytes  told whenever bytes arrive
+     * @param onHttp10 told when the connection's request is HTTP/1.0
      */
-    SocketReads(HelidonSocket socket, byte[] buffered, Runnable onBytes) {
+    SocketReads(HelidonSocket socket, byte[] buffered, Runnable onBytes, Runnable onHttp10) {
         this.socket = socket;
         this.buffered = buffered;
         this.onBytes = onBytes;
+        this.onHttp10 = onHttp10;
     }
 
     @Override
     public byte[] get() {
+        if (first) {
+            first = false;
+            return firstRequestLine();
+        }
         if (buffered != null) {
             byte[] first = buffered;
             buffered = null;
@@ -69,6 +79,39 @@ final class SocketReads implements Supplier<byte[]> {
             Thread.ofVirtual().name("client-gone-check").start(() -> readAhead(future));
         }
         return gone;
+    }
+
+    /** The connection's first bytes, through its request line, rewritten if it is HTTP/1.0 ({@link Http10}). */
+    private byte[] firstRequestLine() {
+        byte[] bytes = readWhile(get(), b -> !hasLineFeed(b));
+        if (bytes == null || !Http10.isRequest(bytes)) {
+            return bytes;
+        }
+        onHttp10.run();
+        return Http10.request(readWhile(bytes, b -> Http10.headEnd(b) < 0));
+    }
+
+    /** Reads more while the bytes so far need it, up to the longest head Helidon accepts. */
+    private byte[] readWhile(byte[] bytes, Predicate<byte[]> incomplete) {
+        while (bytes != null && incomplete.test(bytes) && bytes.length < Http10.MAX_HEAD) {
+            byte[] more = get();
+            if (more == null) {
+                break;
+            }
+            byte[] joined = Arrays.copyOf(bytes, bytes.length + more.length);
+            System.arraycopy(more, 0, joined, bytes.length, more.length);
+            bytes = joined;
+        }
+        return bytes;
+    }
+
+    private static boolean hasLineFeed(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\n') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@return when the read in progress started (System.nanoTime), 0 when none is} */

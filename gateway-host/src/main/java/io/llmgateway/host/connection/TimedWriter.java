@@ -1,5 +1,7 @@
 package io.llmgateway.host.connection;
 
+import java.util.Arrays;
+
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 
@@ -17,6 +19,12 @@ final class TimedWriter implements DataWriter {
     private volatile long writingSince;
     private boolean headOnly;
     private int headEndMatched;
+    private Http10 http10;
+
+    /** The client speaks HTTP/1.0: answers go out without chunked coding. */
+    void http10() {
+        http10 = new Http10();
+    }
 
     /** The response being written answers a HEAD request: drop everything after its headers. */
     void headOnly() {
@@ -40,22 +48,22 @@ final class TimedWriter implements DataWriter {
 
     @Override
     public void write(BufferData... buffers) {
-        timed(() -> delegate.write(headOnly ? heads(buffers) : buffers));
+        timed(() -> delegate.write(rewriting() ? outgoing(buffers) : buffers));
     }
 
     @Override
     public void write(BufferData buffer) {
-        timed(() -> delegate.write(headOnly ? head(buffer) : buffer));
+        timed(() -> delegate.write(rewriting() ? outgoing(buffer) : buffer));
     }
 
     @Override
     public void writeNow(BufferData... buffers) {
-        timed(() -> delegate.writeNow(headOnly ? heads(buffers) : buffers));
+        timed(() -> delegate.writeNow(rewriting() ? outgoing(buffers) : buffers));
     }
 
     @Override
     public void writeNow(BufferData buffer) {
-        timed(() -> delegate.writeNow(headOnly ? head(buffer) : buffer));
+        timed(() -> delegate.writeNow(rewriting() ? outgoing(buffer) : buffer));
     }
 
     @Override
@@ -68,25 +76,39 @@ final class TimedWriter implements DataWriter {
         delegate.close();
     }
 
-    private BufferData[] heads(BufferData[] buffers) {
+    private boolean rewriting() {
+        return headOnly || http10 != null;
+    }
+
+    private BufferData[] outgoing(BufferData[] buffers) {
         BufferData[] kept = new BufferData[buffers.length];
         for (int i = 0; i < buffers.length; i++) {
-            kept[i] = head(buffers[i]);
+            kept[i] = outgoing(buffers[i]);
         }
         return kept;
     }
 
-    /** The part of a buffer up to the end of the response's headers (all of it before, none after). */
-    private BufferData head(BufferData buffer) {
+    private BufferData outgoing(BufferData buffer) {
         byte[] bytes = new byte[buffer.available()];
         buffer.read(bytes);
+        if (headOnly) {
+            bytes = Arrays.copyOf(bytes, headLength(bytes));
+        }
+        if (http10 != null) {
+            bytes = http10.response(bytes);
+        }
+        return BufferData.create(bytes);
+    }
+
+    /** How much of the bytes is still the response's head (all of them before its end, none after). */
+    private int headLength(byte[] bytes) {
         int keep = 0;
         while (keep < bytes.length && headEndMatched < END_OF_HEAD.length) {
             headEndMatched = bytes[keep] == END_OF_HEAD[headEndMatched] ? headEndMatched + 1
                     : bytes[keep] == END_OF_HEAD[0] ? 1 : 0;
             keep++;
         }
-        return BufferData.create(bytes, 0, keep);
+        return keep;
     }
 
     private void timed(Runnable write) {
