@@ -3,8 +3,10 @@ package io.llmgateway.host;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,8 @@ import io.llmgateway.host.backends.BackendRouter;
 import io.llmgateway.host.chat.CallsInFlight;
 import io.llmgateway.host.chat.MiddlewareChain;
 import io.llmgateway.host.connection.Connections;
+import io.llmgateway.host.http.ErrorResponses;
+import io.llmgateway.host.http.Secrets;
 import io.llmgateway.host.observe.GatewayMetrics;
 import io.llmgateway.host.observe.RequestLog;
 import io.llmgateway.host.plugins.HostPluginContext;
@@ -40,6 +44,10 @@ import static java.lang.System.Logger.Level.INFO;
 public final class Gateway implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(Gateway.class.getName());
+    /** The credentials the gateway and its plugins document; other secret-looking variables count too. */
+    private static final List<String> KNOWN_SECRETS = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
+                                                              "CLAUDE_CODE_OAUTH_TOKEN", "LLM_OPENAI_API_KEY",
+                                                              "LLM_API_KEYS");
 
     private final GatewayConfig config;
     private final BackendRouter router;
@@ -76,6 +84,9 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, PluginCatalog catalog, OutputStream logSink, Clock clock) {
         MiddlewarePlugins.checkConfigured(config, catalog);
+        Set<String> secretNames = new HashSet<>(KNOWN_SECRETS);
+        secretNames.addAll(System.getenv().keySet());
+        ErrorResponses.secrets(Secrets.of(config.source(), secretNames));
         ScheduledExecutorService scheduler = scheduler();
         AtomicReference<BackendRouter> routerRef = new AtomicReference<>();
         GatewayMetrics metrics = GatewayMetrics.create(() -> sessionsOf(routerRef.get()));

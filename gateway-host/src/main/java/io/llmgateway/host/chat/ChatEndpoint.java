@@ -40,6 +40,7 @@ public final class ChatEndpoint implements Handler {
 
     private static final System.Logger LOGGER = System.getLogger(ChatEndpoint.class.getName());
     private static final String NONE = "none";
+    private static final int MAX_LOGGED_MODEL = 200;
 
     private final BackendRouter router;
     private final MiddlewareChain chain;
@@ -88,7 +89,7 @@ public final class ChatEndpoint implements Handler {
             byte[] bytes = readBody(request, response, call);
             ChatRequest chat = ChatRequestParser.parse(bodyReader.parse(bytes));
             call.stream = chat.stream();
-            call.requestedModel = chat.model();
+            call.requestedModel = ErrorResponses.capped(chat.model(), MAX_LOGGED_MODEL);
             BackendRouter.Enabled target = router.route(chat.model());
             call.backend = target.type();
             call.model = chat.model();

@@ -32,6 +32,12 @@ public final class ErrorResponses {
 
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());
     private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    /** Longer messages are cut: they echo what a client sent (a 1 MB model name) or an upstream said. */
+    static final int MAX_MESSAGE = 1000;
+    static final int MAX_PARAM = 200;
+
+    /** Set once at start-up: every error body, from whatever part of the gateway, passes through it. */
+    private static volatile Secrets secrets = Secrets.NONE;
 
     private ErrorResponses() {
     }
@@ -46,13 +52,33 @@ public final class ErrorResponses {
         StringWriter out = new StringWriter(160);
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject().writeStartObject("error")
-                    .write("message", error.getMessage())
+                    .write("message", capped(secrets.scrub(error.getMessage()), MAX_MESSAGE))
                     .write("type", error.type());
-            writeNullable(json, "param", error.param());
+            writeNullable(json, "param", error.param().map(param -> capped(param, MAX_PARAM)));
             writeNullable(json, "code", error.code());
             json.writeEnd().writeEnd();
         }
         return out.toString();
+    }
+
+    /**
+     * Sets the secrets no error body may show.
+     *
+     * @param configured the gateway's secrets
+     */
+    public static void secrets(Secrets configured) {
+        secrets = configured;
+    }
+
+    /**
+     * Text a client sent, cut to a length fit for a log line or an error message.
+     *
+     * @param text the text
+     * @param max  the most characters kept
+     * @return the text, or its start and how much was cut
+     */
+    public static String capped(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "... (" + (text.length() - max) + " more characters)";
     }
 
     /**
