@@ -85,11 +85,33 @@ final class GatewayProcess implements AutoCloseable {
         return start(name, settings, "/health/live");
     }
 
+    /**
+     * Starts the gateway with a lower limit of open files (soft and hard, as {@code ulimit -n} sets them),
+     * and waits until it is ready.
+     *
+     * @param name      names the output files
+     * @param settings  environment variables, as for {@link #start(String, Map)}
+     * @param fileLimit the most file descriptors the process may hold
+     * @return the running gateway
+     * @throws IOException          when the process cannot be started
+     * @throws InterruptedException when interrupted while waiting
+     */
+    static GatewayProcess startWithFileLimit(String name, Map<String, String> settings, int fileLimit)
+            throws IOException, InterruptedException {
+        return start(name, settings, "/health/ready",
+                     List.of("sh", "-c", "ulimit -n " + fileLimit + " && exec \"$0\"", launcher()));
+    }
+
     private static GatewayProcess start(String name, Map<String, String> settings, String probe)
+            throws IOException, InterruptedException {
+        return start(name, settings, probe, List.of(launcher()));
+    }
+
+    private static GatewayProcess start(String name, Map<String, String> settings, String probe, List<String> command)
             throws IOException, InterruptedException {
         int port = freePort();
         Output output = Output.named(name);
-        GatewayProcess gateway = new GatewayProcess(name, output, launch(output, port, settings), port);
+        GatewayProcess gateway = new GatewayProcess(name, output, launch(command, output, port, settings), port);
         try {
             gateway.awaitReady(probe);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -111,7 +133,7 @@ final class GatewayProcess implements AutoCloseable {
      */
     static Exited runToExit(String name, Map<String, String> settings) throws IOException, InterruptedException {
         Output output = Output.named(name);
-        Process process = launch(output, freePort(), settings);
+        Process process = launch(List.of(launcher()), output, freePort(), settings);
         if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException(name + " was expected to exit but still ran after " + START_TIMEOUT);
@@ -271,8 +293,13 @@ final class GatewayProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    private static Process launch(Output output, int port, Map<String, String> settings) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(BuiltArtifacts.distribution().resolve("bin/llm-gateway").toString())
+    private static String launcher() {
+        return BuiltArtifacts.distribution().resolve("bin/llm-gateway").toString();
+    }
+
+    private static Process launch(List<String> command, Output output, int port, Map<String, String> settings)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(output.stdoutFile().toFile())
                 .redirectError(output.stderrFile().toFile());
         Map<String, String> environment = builder.environment();

@@ -86,7 +86,8 @@ public record GatewayConfig(String host,
                                  source.integer("LLM_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
                                  positive(source, "LLM_REQUEST_TIMEOUT", Duration.ofSeconds(60)),
                                  new ConnectionLimits(
-                                         source.integer("LLM_MAX_CONNECTIONS", defaultMaxConnections(), 1, Integer.MAX_VALUE),
+                                         source.integer("LLM_MAX_CONNECTIONS", defaultMaxConnections(), 1,
+                                                        connectionsTheDescriptorsAllow()),
                                          positive(source, "LLM_IDLE_TIMEOUT", Duration.ofSeconds(75)),
                                          positive(source, "LLM_HEADER_TIMEOUT", Duration.ofSeconds(60)),
                                          positive(source, "LLM_BODY_TIMEOUT", Duration.ofSeconds(60)),
@@ -103,11 +104,19 @@ public record GatewayConfig(String host,
      * raises the soft limit to the hard one at start).
      */
     static int defaultMaxConnections() {
+        return Math.min(DEFAULT_MAX_CONNECTIONS, connectionsTheDescriptorsAllow());
+    }
+
+    /**
+     * The most connections the process's file descriptor limit allows (at least 16). A higher setting is
+     * refused: Helidon's listener ends for good when accepting fails for want of a descriptor.
+     */
+    static int connectionsTheDescriptorsAllow() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             long fit = (unix.getMaxFileDescriptorCount() - RESERVED_FILE_DESCRIPTORS) / 2;
-            return (int) Math.max(16, Math.min(DEFAULT_MAX_CONNECTIONS, fit));
+            return (int) Math.max(16, Math.min(Integer.MAX_VALUE, fit));
         }
-        return DEFAULT_MAX_CONNECTIONS;
+        return Integer.MAX_VALUE;
     }
 
     private static List<String> backendList(String value) {
