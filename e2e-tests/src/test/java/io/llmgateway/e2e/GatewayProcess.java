@@ -230,6 +230,15 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /**
+     * The process id.
+     *
+     * @return the pid
+     */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
      * The port it listens on.
      *
      * @return the port
