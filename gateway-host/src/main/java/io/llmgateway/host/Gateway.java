@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             return new Gateway(config, router, new MiddlewareChain(middleware), metrics,
-                               new RequestLog(logSink, scheduler), scheduler, clock);
+                               new RequestLog(logSink, metrics.droppedLogLines()), scheduler, clock);
         } catch (RuntimeException e) {
             enabled.reversed().forEach(it -> it.backend().close());
             scheduler.shutdownNow();

@@ -83,6 +83,17 @@ public final class GatewayMetrics {
     }
 
     /**
+     * The counter of request log lines dropped because stdout did not keep up.
+     *
+     * @return what to call for each dropped line
+     */
+    public Runnable droppedLogLines() {
+        Counter counter = register(Counter.builder("llm_log_lines_dropped_total")
+                                           .description("Request log lines dropped because stdout did not keep up"));
+        return counter::increment;
+    }
+
+    /**
      * Makes the request series of a model visible before its first request (at zero).
      *
      * @param backend the backend type
