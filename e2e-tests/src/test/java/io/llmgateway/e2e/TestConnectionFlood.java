@@ -52,6 +52,40 @@ final class TestConnectionFlood {
         }
     }
 
+    @Test
+    void aListenerThatRunsOutOfDescriptorsAnywayListensAgain() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start("flood-lowered", Map.of("LLM_HEADER_TIMEOUT", "2"))) {
+            // the limit lowered under the running gateway, below what its connection cap was sized for
+            Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(gateway.pid()), "--nofile=300:300")
+                    .inheritIO().start();
+            assertEquals(0, prlimit.waitFor());
+            List<RawHttpConnection> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 400; i++) {
+                    try {
+                        flood.add(RawHttpConnection.open(gateway.port()));
+                    } catch (java.io.UncheckedIOException e) {
+                        break; // the listener is down: what this test is about
+                    }
+                }
+                Thread.sleep(2_000);
+            } finally {
+                flood.forEach(RawHttpConnection::close);
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int status = -1;
+            while (status != 200 && System.nanoTime() < until) {
+                status = status(gateway, "/health/live");
+                Thread.sleep(100);
+            }
+            assertEquals(200, status, gateway.stderr());
+            assertTrue(gateway.stderr().contains("terminating now"), "Helidon's listener did not end: " + gateway.stderr());
+            assertTrue(gateway.stderr().contains("listening again"), gateway.stderr());
+            assertEquals("Mock answer from mock to: back", Chat.content(gateway.client().chat().completions()
+                    .create(Chat.ask("mock", "back"))));
+        }
+    }
+
     private static int status(GatewayProcess gateway, String path) {
         try {
             HttpURLConnection connection = (HttpURLConnection) gateway.uri(path).toURL().openConnection();

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.logging.LogManager;
 
-import io.helidon.webserver.WebServer;
 import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.host.backends.BackendRouter;
@@ -41,29 +40,29 @@ public final class Main {
         configureLogging();
         PluginConfig environment = key -> Optional.ofNullable(System.getenv(key)).filter(value -> !value.isBlank());
         Gateway gateway;
-        WebServer server;
+        Listener listener;
         try {
             GatewayConfig config = GatewayConfig.from(environment);
             PluginCatalog catalog = PluginLoader.load(config.pluginsDir());
             gateway = Gateway.start(config, catalog, new FileOutputStream(FileDescriptor.out), Clock.systemUTC());
-            server = start(gateway);
+            listener = start(gateway);
         } catch (GatewayStartupException | PluginConfigurationException e) {
             System.err.println("llm-gateway: " + e.getMessage());
             System.exit(CONFIGURATION_ERROR);
             return;
         }
         Gateway running = gateway;
-        WebServer listening = server;
+        Listener listening = listener;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(listening, running), "llm-gateway-shutdown"));
         BackendRouter router = gateway.router();
-        LOGGER.log(INFO, () -> "llm-gateway listening on http://" + gateway.config().host() + ":" + listening.port()
+        LOGGER.log(INFO, () -> "llm-gateway listening on http://" + gateway.config().host() + ":" + listening.server().port()
                 + "/v1 (default backend " + router.defaultBackend().type() + ", enabled "
                 + router.all().stream().map(BackendRouter.Enabled::type).toList() + ")");
     }
 
-    private static WebServer start(Gateway gateway) {
+    private static Listener start(Gateway gateway) {
         try {
-            return GatewayServer.create(gateway).start();
+            return Listener.start(gateway);
         } catch (UncheckedIOException | IllegalStateException e) {
             gateway.close();
             throw new GatewayStartupException("cannot listen on " + gateway.config().host() + ":"
@@ -72,8 +71,8 @@ public final class Main {
         }
     }
 
-    private static void stop(WebServer server, Gateway gateway) {
-        new Shutdown(server, gateway).run();
+    private static void stop(Listener listener, Gateway gateway) {
+        new Shutdown(listener, gateway).run();
         GatewayLogManager.finish();
     }
 

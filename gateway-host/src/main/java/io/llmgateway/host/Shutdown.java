@@ -2,8 +2,6 @@ package io.llmgateway.host;
 
 import java.time.Duration;
 
-import io.helidon.webserver.WebServer;
-
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -22,11 +20,11 @@ final class Shutdown {
     /** Beyond the delay and the grace: closing the backends (a CLI session takes up to 6 s to stop). */
     private static final Duration HALT_MARGIN = Duration.ofSeconds(15);
 
-    private final WebServer server;
+    private final Listener listener;
     private final Gateway gateway;
 
-    Shutdown(WebServer server, Gateway gateway) {
-        this.server = server;
+    Shutdown(Listener listener, Gateway gateway) {
+        this.listener = listener;
         this.gateway = gateway;
     }
 
@@ -35,6 +33,7 @@ final class Shutdown {
         Duration delay = config.shutdownDelay();
         Duration grace = config.shutdownGrace();
         startHaltWatchdog(delay.plus(grace).plus(LAST_WORDS).plus(HALT_MARGIN));
+        listener.stopping();
         gateway.drain();
         LOGGER.log(INFO, () -> "shutting down: readiness is 503, serving for " + seconds(delay)
                 + " s more (LLM_SHUTDOWN_DELAY), then up to " + seconds(grace) + " s for requests in flight");
@@ -60,7 +59,7 @@ final class Shutdown {
 
     private void stopServer() {
         try {
-            server.stop();
+            listener.server().stop();
         } catch (RuntimeException e) {
             LOGGER.log(WARNING, "server did not stop cleanly", e);
         }
