@@ -136,6 +136,13 @@ final class CliFixture implements AutoCloseable {
                                false, Optional.empty(), OptionalLong.empty(), Map.of(), body);
     }
 
+    /** A streamed request: its deltas reach the sink (the client) as the turn produces them. */
+    static ChatRequest streamed(String prompt) {
+        return new ChatRequest("claude-sonnet", List.of(ChatMessage.of(Role.USER, prompt)), OptionalInt.empty(),
+                               OptionalDouble.empty(), OptionalDouble.empty(), List.of(), true, false, Optional.empty(),
+                               OptionalLong.empty(), Map.of(), JsonValue.EMPTY_JSON_OBJECT);
+    }
+
     static void await(BooleanSupplier condition, Duration timeout, Supplier<String> failure) {
         long until = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

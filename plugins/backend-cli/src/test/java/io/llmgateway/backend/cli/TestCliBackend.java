@@ -287,7 +287,7 @@ final class TestCliBackend {
         try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
             int[] seen = {0};
             assertThrows(ClientDisconnectedException.class, () -> cli.chat(
-                    CliFixture.request("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
+                    CliFixture.streamed("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
                         if (delta instanceof ChatDelta.Text && ++seen[0] == 2) {
                             throw new ClientDisconnectedException(new IOException("gone"));
                         }

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.SessionInfo;
@@ -53,7 +55,7 @@ final class TestSessionRecovery {
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             SessionInfo session = cli.sessions().getFirst();
             Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(
-                    CliFixture.request("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
+                    CliFixture.streamed("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
                         if (delta instanceof ChatDelta.Text) {
                             kill(session);
                         }
@@ -66,6 +68,27 @@ final class TestSessionRecovery {
             assertTrue(error.getMessage().contains("died"), error.getMessage());
             CliFixture.await(() -> cli.health().isUp() && cli.sessions().stream().anyMatch(s -> s.state().equals("idle")),
                              WAIT, () -> "no replacement: " + cli.sessions());
+        }
+    }
+
+    @Test
+    void aWholeAnswerIsServedAgainWhenItsSessionDiesMidAnswer() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), WAIT, () -> "not 2 warm: " + cli.health());
+            List<ChatDelta> seen = new CopyOnWriteArrayList<>();
+            Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(
+                    CliFixture.request("one two three four five six [[slow]]"), Instant.now().plusSeconds(30),
+                    seen::add));
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("busy")), WAIT, () -> "never busy");
+            SessionInfo serving = cli.sessions().stream().filter(s -> s.state().equals("busy")).findFirst().orElseThrow();
+
+            Thread.sleep(700); // three or four words into the turn
+            kill(serving);
+
+            assertEquals("echo: one two three four five six [[slow]] [turn=1]", answer.get().text());
+            assertEquals(1, seen.stream().filter(ChatDelta.Finish.class::isInstance).count(), seen.toString());
+            assertEquals(answer.get().text(), ChatCompletion.of(seen).text(), "the sink saw no part of the first attempt");
         }
     }
 
