@@ -97,8 +97,12 @@ final class CliBackend implements Backend {
     private TurnOutcome serveOnce(ChatExchange exchange, ChatSink sink, Conversation conversation, SessionKey key)
             throws InterruptedException {
         ChatRequest request = exchange.request();
-        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline());
+        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline(), exchange::clientGone);
         CliSession session = lease.session();
+        if (exchange.clientGone()) {
+            pool.giveBack(session); // nothing was sent to it yet: it serves the next request as it is
+            throw SessionPool.clientLeft();
+        }
         exchange.annotate("session", session.id());
         if (lease.coldStart()) {
             exchange.annotate("cold_start", "true");

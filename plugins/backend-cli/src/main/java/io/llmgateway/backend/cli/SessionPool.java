@@ -1,5 +1,6 @@
 package io.llmgateway.backend.cli;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.SessionInfo;
 
@@ -83,18 +86,26 @@ final class SessionPool implements AutoCloseable {
     }
 
     /**
-     * Takes a session of the key for one request, waiting in the queue if none is free.
+     * Takes a session of the key for one request, waiting in the queue if none is free. A request whose
+     * client is gone, on arrival or while it waits, is dropped: no session is spawned or used for it.
      *
-     * @param key      the model and system prompt the request needs
-     * @param history  the request's dialogue before its last message, for affinity
-     * @param deadline when the request times out
+     * @param key        the model and system prompt the request needs
+     * @param history    the request's dialogue before its last message, for affinity
+     * @param deadline   when the request times out
+     * @param clientGone whether the request's client has closed its connection (looked at while it waits)
      * @return the session, reserved for the caller until {@link #release}
-     * @throws GatewayException 503 when no session can be had in time, 504 when the deadline passes
+     * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes
+     * @throws ClientDisconnectedException when the client left before a session was found
      */
-    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline) throws InterruptedException {
+    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline, BooleanSupplier clientGone)
+            throws InterruptedException {
         Waiter waiter;
         lock.lock();
         try {
+            if (clientGone.getAsBoolean()) {
+                metrics.abandoned();
+                throw clientLeft();
+            }
             checkCanServe();
             Optional<CliSession> idle = choice.forArrival(key, history, queue);
             if (idle.isPresent()) {
@@ -103,7 +114,7 @@ final class SessionPool implements AutoCloseable {
             if (queue.isFull()) {
                 throw busy("the queue of " + queue.capacity() + " waiting requests is full");
             }
-            waiter = queue.add(key, history);
+            waiter = queue.add(key, history, clientGone);
             dispatch();
         } finally {
             lock.unlock();
@@ -118,10 +129,32 @@ final class SessionPool implements AutoCloseable {
         }
         lock.lock();
         try {
-            return lease(handed.isPresent() ? handed.get() : timedOut(waiter, deadline), history);
+            return lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Gives back, unused, a session whose request's client left before anything was sent to it; the session
+     * serves on as it was, and the request counts as abandoned.
+     *
+     * @param session the session
+     */
+    void giveBack(CliSession session) {
+        lock.lock();
+        try {
+            metrics.abandoned();
+            release(session, true, "");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a request whose client left before it was served ends with (the host logs it as 499). */
+    static ClientDisconnectedException clientLeft() {
+        return new ClientDisconnectedException(new IOException(
+                "the client closed its connection before a claude session served the request"));
     }
 
     /**
@@ -237,8 +270,14 @@ final class SessionPool implements AutoCloseable {
         toPing.forEach(lifecycle::ping);
     }
 
-    /** Hands idle sessions to waiting requests, oldest first, then spawns overflow sessions for the rest. */
+    /**
+     * Drops waiting requests whose client has gone, hands idle sessions to the others (oldest first), then
+     * spawns overflow sessions for those still waiting.
+     */
     private void dispatch() {
+        for (int dropped = queue.dropGone(SessionPool::clientLeft); dropped > 0; dropped--) {
+            metrics.abandoned();
+        }
         choice.handOut(queue);
         staffing.overflowForWaiters();
     }
@@ -264,10 +303,23 @@ final class SessionPool implements AutoCloseable {
         return new Lease(session, continuing, coldStart);
     }
 
-    /** The waiter's time is up: the error to end it with, or the session handed to it at the last moment. */
-    private CliSession timedOut(Waiter waiter, Instant deadline) {
+    /**
+     * A wait that ended without a session (time up, client gone): the error to end the request with, or the
+     * session handed to the waiter at the last moment, if its client is still there to use it.
+     */
+    private CliSession endOfWait(Waiter waiter, Instant deadline) {
+        boolean gone = waiter.clientGone();
         if (!queue.remove(waiter)) {
-            return waiter.outcome().orElseThrow(() -> GatewayException.internal("A queued request lost its place"));
+            CliSession late = waiter.outcome()
+                    .orElseThrow(() -> GatewayException.internal("A queued request lost its place in the queue"));
+            if (!gone) {
+                return late;
+            }
+            release(late, true, "");
+        }
+        if (gone) {
+            metrics.abandoned();
+            throw clientLeft();
         }
         if (!deadline.isAfter(clock.instant())) {
             throw GatewayException.timeout("No claude session became free before the request timed out");

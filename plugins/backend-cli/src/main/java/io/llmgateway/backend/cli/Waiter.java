@@ -9,22 +9,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import io.llmgateway.api.GatewayException;
 
 /**
  * A request waiting in the queue for a session. The pool hands it a session (or a failure) under its lock;
- * the request waits for that without the lock and without holding a carrier: the wait parks.
+ * the request waits for that without the lock and without holding a carrier (the wait parks), looking every
+ * {@value #POLL_MILLIS} ms whether its client is still there.
  */
 final class Waiter {
 
+    /** How often a waiting request checks whether its client has gone. */
+    static final long POLL_MILLIS = 50;
+
     private final SessionKey key;
     private final List<Conversation.Turn> history;
+    private final BooleanSupplier clientGone;
     private final CompletableFuture<CliSession> handoff = new CompletableFuture<>();
 
-    Waiter(SessionKey key, List<Conversation.Turn> history) {
+    Waiter(SessionKey key, List<Conversation.Turn> history, BooleanSupplier clientGone) {
         this.key = key;
         this.history = history;
+        this.clientGone = clientGone;
     }
 
     SessionKey key() {
@@ -33,6 +40,11 @@ final class Waiter {
 
     List<Conversation.Turn> history() {
         return history;
+    }
+
+    /** Whether the request's client has closed its connection. */
+    boolean clientGone() {
+        return clientGone.getAsBoolean();
     }
 
     /** Gives the waiter its session (already marked busy). */
@@ -46,24 +58,25 @@ final class Waiter {
     }
 
     /**
-     * Waits for a session until a given time.
+     * Waits for a session until a given time, or until the client is gone.
      *
      * @param until when to stop waiting
      * @param clock the pool's clock
-     * @return the session, or empty when none came in time (the waiter may still be handed one: see
-     *         {@link #outcome()})
+     * @return the session, or empty when none came in time or the client left (the waiter may still be handed
+     *         one: see {@link #outcome()})
      * @throws RuntimeException the failure the pool ended the wait with
      */
     Optional<CliSession> await(Instant until, Clock clock) throws InterruptedException {
         while (true) {
             long nanos = Duration.between(clock.instant(), until).toNanos();
-            if (nanos <= 0) {
+            if (nanos <= 0 || clientGone()) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(handoff.get(nanos, TimeUnit.NANOSECONDS));
+                return Optional.of(handoff.get(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)),
+                                               TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
-                // the clock decides, not the timer: loop
+                // look at the client and the clock again
             } catch (ExecutionException e) {
                 throw unwrap(e.getCause());
             }

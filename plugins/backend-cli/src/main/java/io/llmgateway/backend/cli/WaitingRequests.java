@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The FIFO queue of requests waiting for a session, bounded by {@code LLM_POOL_QUEUE_SIZE}. Not thread-safe:
@@ -26,8 +28,8 @@ final class WaitingRequests implements Iterable<Waiter> {
         return capacity;
     }
 
-    Waiter add(SessionKey key, List<Conversation.Turn> history) {
-        Waiter waiter = new Waiter(key, history);
+    Waiter add(SessionKey key, List<Conversation.Turn> history, BooleanSupplier clientGone) {
+        Waiter waiter = new Waiter(key, history, clientGone);
         waiters.addLast(waiter);
         return waiter;
     }
@@ -44,6 +46,25 @@ final class WaitingRequests implements Iterable<Waiter> {
 
     boolean anyFor(SessionKey key) {
         return waiters.stream().anyMatch(w -> w.key().equals(key));
+    }
+
+    /**
+     * Takes out the requests whose client has gone, ending their waits with the exception.
+     *
+     * @param gone makes what their waits end with
+     * @return how many were taken out
+     */
+    int dropGone(Supplier<RuntimeException> gone) {
+        int dropped = 0;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (waiter.clientGone()) {
+                it.remove();
+                waiter.fail(gone.get());
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     /** Ends every wait with the failure. */

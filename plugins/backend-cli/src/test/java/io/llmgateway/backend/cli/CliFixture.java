@@ -98,6 +98,13 @@ final class CliFixture implements AutoCloseable {
         return new Answer(sink.deltas(), sink.completion(), exchange.annotations());
     }
 
+    /** Serves one request through an exchange the test holds (to make its client leave, say). */
+    Answer chat(TestExchange exchange) {
+        RecordingSink sink = new RecordingSink();
+        backend.chat(exchange, sink);
+        return new Answer(sink.deltas(), sink.completion(), exchange.annotations());
+    }
+
     List<SessionInfo> sessions() {
         return backend.sessions();
     }
