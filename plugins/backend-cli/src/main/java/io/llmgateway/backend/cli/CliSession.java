@@ -139,6 +139,15 @@ final class CliSession {
         return !history.isEmpty() && current != null && current.equals(history);
     }
 
+    /**
+     * Whether the process holds a conversation its client has continued (more than one exchange): one likely
+     * to be continued again, so the pool does not throw it away lightly.
+     */
+    boolean holdsOngoingConversation() {
+        List<Conversation.Turn> current = held;
+        return current != null && current.size() > 2;
+    }
+
     /** Whether the process's context is empty, so a new dialogue needs no {@code /clear} first. */
     boolean isClean() {
         return turnsHeld == 0;

@@ -78,6 +78,10 @@ final class PoolSessions {
         return count(s -> s.state() == CliSession.State.STARTING);
     }
 
+    long starting(SessionKey key) {
+        return count(s -> s.state() == CliSession.State.STARTING && s.key().equals(key));
+    }
+
     /** Drops failed sessions listed since before the cutoff. */
     void forgetFailedBefore(Instant cutoff) {
         sessions.removeIf(s -> s.failedAt().map(at -> at.isBefore(cutoff)).orElse(false));

@@ -10,10 +10,12 @@ import java.util.Optional;
 /**
  * Which idle session serves which request, and which is reset in the background: conversation affinity. A
  * session holding the request's conversation so far is preferred, then one with a clean context, then the
- * one idle the longest (reset first). When no idle session of a kind is clean, the one idle the longest is
- * reset in the background, so new conversations rarely wait for a {@code /clear} while the latest
- * conversation stays ready to be continued. A new conversation that finds no clean session while one is
- * being reset waits for that reset rather than resetting another. Not thread-safe: guarded by the pool's lock.
+ * one idle the longest (reset first), sparing ongoing conversations (continued at least once) while others
+ * can be had. When no idle session of a kind is clean, the one idle the longest is reset in the background,
+ * so new conversations rarely wait for a {@code /clear} while the latest conversation stays ready to be
+ * continued; an ongoing conversation is never reset in the background. A new conversation that finds no
+ * clean session while one is being reset waits for that reset rather than resetting another. Not
+ * thread-safe: guarded by the pool's lock.
  */
 final class SessionChoice {
 
@@ -60,7 +62,8 @@ final class SessionChoice {
     /**
      * The session to reset in the background after one served, so the next new conversation finds a clean
      * one: none while an idle session is clean; never the one that just served, which keeps its conversation
-     * for the client likely to continue it.
+     * for the client likely to continue it, nor one holding an ongoing conversation, whose client is likely
+     * to continue it too; of the others, the one idle the longest.
      *
      * @param justServed the session that just finished a request
      * @return the session to reset, if any
@@ -71,17 +74,18 @@ final class SessionChoice {
             return Optional.empty();
         }
         return idle.stream()
-                .filter(s -> s != justServed)
+                .filter(s -> s != justServed && !s.holdsOngoingConversation())
                 .min(Comparator.comparing(CliSession::idleSince));
     }
 
     /**
-     * The session holding the conversation, else a clean one, else (when {@code dirtyToo}) the one idle the
-     * longest, to be reset first.
+     * The session holding the conversation, else a clean one, else (when {@code dirtyToo}) the one to reset
+     * first: one whose conversation was never continued before one holding an ongoing conversation, and of
+     * those the one idle the longest.
      */
     private static Optional<CliSession> pick(List<CliSession> idle, List<Conversation.Turn> history, boolean dirtyToo) {
         CliSession clean = null;
-        CliSession longestIdle = null;
+        CliSession toReset = null;
         for (CliSession session : idle) {
             if (session.holds(history)) {
                 return Optional.of(session);
@@ -89,11 +93,18 @@ final class SessionChoice {
             if (clean == null && session.isClean()) {
                 clean = session;
             }
-            if (longestIdle == null || session.idleSince().isBefore(longestIdle.idleSince())) {
-                longestIdle = session;
+            if (toReset == null || resetSooner(session, toReset)) {
+                toReset = session;
             }
         }
-        return Optional.ofNullable(clean != null ? clean : dirtyToo ? longestIdle : null);
+        return Optional.ofNullable(clean != null ? clean : dirtyToo ? toReset : null);
+    }
+
+    private static boolean resetSooner(CliSession session, CliSession than) {
+        if (session.holdsOngoingConversation() != than.holdsOngoingConversation()) {
+            return !session.holdsOngoingConversation();
+        }
+        return session.idleSince().isBefore(than.idleSince());
     }
 
     /**

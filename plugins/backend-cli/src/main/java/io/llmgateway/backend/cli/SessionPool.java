@@ -34,11 +34,9 @@ import static java.lang.System.Logger.Level.WARNING;
  *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
  * Once a second, maintenance forgets failed sessions listed for a minute, replaces idle sessions whose process
- * ended, retires idle overflow sessions and pings sessions idle for the keep-alive interval.
+ * ended, retires idle overflow sessions, pings sessions idle for the keep-alive interval and tops the pool up.
  */
 final class SessionPool implements AutoCloseable {
-
-    private static final Duration TOMBSTONE = Duration.ofSeconds(60);
 
     private final CliSettings settings;
     private final CliLauncher launcher;
@@ -46,6 +44,7 @@ final class SessionPool implements AutoCloseable {
     private final System.Logger log;
     private final ScheduledExecutorService scheduler;
     private final PoolMetrics metrics;
+    private final Duration failedListed;
     private final ReentrantLock lock = new ReentrantLock();
     private final PoolSessions sessions = new PoolSessions();
     private final SessionChoice choice = new SessionChoice(sessions);
@@ -57,8 +56,9 @@ final class SessionPool implements AutoCloseable {
     private ScheduledFuture<?> maintenance;
 
     SessionPool(CliSettings settings, CliLauncher launcher, PoolMetrics metrics, Clock clock, System.Logger log,
-                ScheduledExecutorService scheduler) {
+                ScheduledExecutorService scheduler, Duration failedListed) {
         this.settings = settings;
+        this.failedListed = failedListed;
         this.launcher = launcher;
         this.metrics = metrics;
         this.clock = clock;
@@ -238,15 +238,25 @@ final class SessionPool implements AutoCloseable {
         log.log(INFO, () -> "cli backend stopped " + toStop.size() + " session(s)");
     }
 
+    /** The once-a-second tick; it must survive anything one tick runs into, or nothing would be cleaned up again. */
     private void maintain() {
+        try {
+            List<CliSession> toPing = tick();
+            toPing.forEach(lifecycle::ping);
+        } catch (RuntimeException e) {
+            log.log(WARNING, "cli pool maintenance failed; it runs again in a second", e);
+        }
+    }
+
+    private List<CliSession> tick() {
         List<CliSession> toPing = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
-                return;
+                return toPing;
             }
             Instant now = clock.instant();
-            sessions.forgetFailedBefore(now.minus(TOMBSTONE));
+            sessions.forgetFailedBefore(now.minus(failedListed));
             for (CliSession session : sessions.all()) {
                 if (session.state() != CliSession.State.IDLE) {
                     continue;
@@ -262,12 +272,10 @@ final class SessionPool implements AutoCloseable {
             }
             staffing.topUpWarm();
             dispatch();
-        } catch (RuntimeException e) {
-            log.log(WARNING, "cli pool maintenance failed", e);
+            return toPing;
         } finally {
             lock.unlock();
         }
-        toPing.forEach(lifecycle::ping);
     }
 
     /**
@@ -293,6 +301,9 @@ final class SessionPool implements AutoCloseable {
     private Lease lease(CliSession session, List<Conversation.Turn> history) {
         session.state(CliSession.State.BUSY);
         boolean continuing = session.holds(history);
+        if (!continuing && session.holdsOngoingConversation()) {
+            staffing.makeUpFor(session); // its client will be back, and should find a clean session then
+        }
         boolean coldStart = session.origin() == CliSession.Origin.OVERFLOW && session.requestCount() == 0;
         if (continuing) {
             metrics.affinityHit();

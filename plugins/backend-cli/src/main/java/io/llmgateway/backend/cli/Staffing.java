@@ -10,8 +10,9 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * How many sessions of each kind run: the warm pool kept at {@code LLM_POOL_SIZE}, overflow sessions spawned
- * for requests that would otherwise wait (up to {@code LLM_POOL_MAX_OVERFLOW}) and retired when idle, failed
- * sessions replaced. Spawns respect the {@link SpawnBackoff}. Not thread-safe: guarded by the pool's lock.
+ * for requests that would otherwise wait or whose conversation was taken over (up to
+ * {@code LLM_POOL_MAX_OVERFLOW}) and retired when idle, failed sessions replaced, overflow ones included. Spawns
+ * respect the {@link SpawnBackoff}. Not thread-safe: guarded by the pool's lock.
  */
 final class Staffing {
 
@@ -63,12 +64,35 @@ final class Staffing {
         }
     }
 
-    /** Fails a session that cannot serve again; its process is killed, and the pool tops up as needed. */
+    /**
+     * Fails a session that cannot serve again and kills its process. A warm one is made up for by
+     * {@link #topUpWarm}; an overflow one is replaced at once, since it was running for load that is still
+     * there (an unneeded replacement retires like any idle overflow session).
+     */
     void replace(CliSession session, String reason) {
         session.state(CliSession.State.FAILED);
         metrics.recycle();
         log.log(WARNING, "session " + session.id() + ": replaced because " + reason);
         lifecycle.kill(session);
+        if (session.origin() == CliSession.Origin.OVERFLOW && roomForOverflow(session.key())) {
+            spawn(session.key(), CliSession.Origin.OVERFLOW);
+        }
+    }
+
+    /**
+     * Spawns a clean overflow session for the client whose ongoing conversation a request is taking over, unless
+     * one of the kind is already starting: otherwise that client takes over another conversation on its next
+     * turn, and so on, and the pool never gets its affinity back after losing a session.
+     *
+     * @param takenOver the session whose conversation is about to be reset for another request
+     */
+    void makeUpFor(CliSession takenOver) {
+        SessionKey key = takenOver.key();
+        if (sessions.starting(key) == 0 && roomForOverflow(key)) {
+            log.log(INFO, () -> "session " + takenOver.id() + ": its conversation goes to another request; spawning"
+                    + " a clean session for its client");
+            spawn(key, CliSession.Origin.OVERFLOW);
+        }
     }
 
     /** Whether an idle overflow session has been idle long enough, with no request of its key waiting. */

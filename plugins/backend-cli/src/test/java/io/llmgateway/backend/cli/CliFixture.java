@@ -55,6 +55,19 @@ final class CliFixture implements AutoCloseable {
      * @param behaviour FAKE_CLI_* variables for the fake
      */
     static CliFixture start(Path dir, Map<String, String> settings, Map<String, String> behaviour) {
+        return start(dir, settings, behaviour, CliBackendProvider.FAILED_LISTED);
+    }
+
+    /**
+     * Starts a backend whose failed sessions stay listed for a given time (a minute in production).
+     *
+     * @param dir          a temporary directory for the launcher, the transcript and the sessions
+     * @param settings     LLM_* settings on top of the test defaults (pool size 1, no overflow)
+     * @param behaviour    FAKE_CLI_* variables for the fake
+     * @param failedListed how long a failed session stays in {@code sessions()}
+     */
+    static CliFixture start(Path dir, Map<String, String> settings, Map<String, String> behaviour,
+                            Duration failedListed) {
         Path transcript = dir.resolve("transcript.log");
         Map<String, String> fake = new HashMap<>(behaviour);
         fake.put("FAKE_CLI_TRANSCRIPT", transcript.toString());
@@ -66,7 +79,7 @@ final class CliFixture implements AutoCloseable {
         config.put("PATH", System.getenv("PATH"));
         config.putAll(settings);
         TestPluginContext context = TestPluginContext.of(config);
-        CliBackend backend = (CliBackend) new CliBackendProvider().create(context);
+        CliBackend backend = CliBackendProvider.create(context, failedListed);
         return new CliFixture(backend, context, transcript);
     }
 

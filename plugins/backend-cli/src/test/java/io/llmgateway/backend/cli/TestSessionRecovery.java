@@ -50,6 +50,27 @@ final class TestSessionRecovery {
     }
 
     @Test
+    void aKilledOverflowSessionIsReplacedWithoutWaitingForTheNextQueue() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "1"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<CliFixture.Answer> one = clients.submit(() -> cli.chat("one [[slow]]"));
+            Future<CliFixture.Answer> two = clients.submit(() -> cli.chat("two [[slow]]"));
+            one.get();
+            two.get();
+            SessionInfo overflow = cli.sessions().stream().filter(s -> s.origin().equals("overflow")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no overflow session: " + cli.sessions()));
+            CliFixture.await(() -> cli.sessions().stream().allMatch(s -> s.state().equals("idle")), WAIT,
+                             () -> "not idle: " + cli.sessions());
+
+            kill(overflow);
+
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.origin().equals("overflow")
+                                     && s.state().equals("idle") && !s.id().equals(overflow.id())),
+                             WAIT, () -> "the overflow session was not replaced: " + cli.sessions());
+        }
+    }
+
+    @Test
     void aSessionKilledMidAnswerEndsTheRequestCleanly() throws Exception {
         try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp();
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
