@@ -64,7 +64,7 @@ final class CliSession {
             throw new IOException("no answer to initialize within " + timeout.toSeconds() + " s"
                                           + stderrSuffix(), e);
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + stderrSuffix(), e);
+            throw new IOException(CliErrors.whyNotStarted(e) + stderrSuffix(), e);
         }
         lastActive = clock.instant();
     }

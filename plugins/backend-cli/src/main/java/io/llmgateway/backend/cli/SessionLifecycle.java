@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
+import static java.lang.System.Logger.Level.ERROR;
+
 /**
  * The pool's own work on its sessions' processes, each piece on a virtual thread of its own and never under
  * the pool's lock: starting one (up to its answer to {@code initialize}), a keep-alive ping, a background
@@ -21,10 +23,13 @@ final class SessionLifecycle {
     private final CliLauncher launcher;
     private final CliSettings settings;
     private final PoolMetrics metrics;
+    private final System.Logger log;
     private final Listener listener;
 
-    SessionLifecycle(CliLauncher launcher, CliSettings settings, PoolMetrics metrics, Listener listener) {
+    SessionLifecycle(CliLauncher launcher, CliSettings settings, PoolMetrics metrics, System.Logger log,
+                     Listener listener) {
         this.launcher = launcher;
+        this.log = log;
         this.settings = settings;
         this.metrics = metrics;
         this.listener = listener;
@@ -111,8 +116,12 @@ final class SessionLifecycle {
         long started = System.nanoTime();
         try {
             session.start(launcher, settings.startTimeout());
-        } catch (IOException | RuntimeException e) {
-            startFailed(session, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (IOException e) {
+            startFailed(session, CliErrors.whyNotStarted(e));
+            return;
+        } catch (RuntimeException e) {
+            log.log(ERROR, "session " + session.id() + ": failed to start", e);
+            startFailed(session, CliErrors.whyNotStarted(e));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -65,7 +65,7 @@ final class SessionPool implements AutoCloseable {
         this.log = log;
         this.scheduler = scheduler;
         this.queue = new WaitingRequests(settings.queueCapacity());
-        this.lifecycle = new SessionLifecycle(launcher, settings, metrics, new LifecycleEvents());
+        this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
         this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
     }
 

@@ -1,5 +1,6 @@
 package io.llmgateway.backend.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,6 +184,23 @@ final class TestSessionRecovery {
             Thread.sleep(2500);
             assertTrue(cli.counter("llm_cli_spawn_failures_total") - failuresSoFar <= 2,
                        "backs off instead of respawning: " + cli.counter("llm_cli_spawn_failures_total"));
+        }
+    }
+
+    @Test
+    void aSessionThatCannotPrepareItsFilesIsReportedInWords() throws Exception {
+        Files.createDirectories(dir.resolve("sessions"));
+        for (int i = 1; i <= 3; i++) {
+            Files.writeString(dir.resolve("sessions").resolve("cli-" + i), "in the way"); // where its directory goes
+        }
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of())) {
+            CliFixture.await(() -> cli.health().state() == BackendHealth.State.DOWN, WAIT, () -> "not down: " + cli.health());
+
+            GatewayException e = assertThrows(GatewayException.class, () -> cli.chat("hi"));
+
+            assertEquals(503, e.status());
+            assertTrue(e.getMessage().startsWith("cannot start a claude session: cannot prepare its files: "), e.getMessage());
+            assertTrue(e.getMessage().matches(".*/cli-\\d/config: not a directory"), e.getMessage());
         }
     }
 
