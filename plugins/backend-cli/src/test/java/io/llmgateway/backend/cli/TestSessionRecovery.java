@@ -6,17 +6,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.llmgateway.api.BackendHealth;
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
 
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +149,34 @@ final class TestSessionRecovery {
                              WAIT, () -> "the hung process still runs");
             CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("idle")), WAIT,
                              () -> "no replacement: " + cli.sessions());
+        }
+    }
+
+    @Test
+    void aTurnTheCliStopsReadingEndsItsSessionInsteadOfBlockingItsRequest() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of("FAKE_CLI_STOP_READING_ON_TURN", "1",
+                                                                     "FAKE_CLI_REPLY", "ok")).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            cli.chat("the last line it reads");
+            SessionInfo deaf = cli.sessions().getFirst();
+            // continues the conversation, so all 200 KB go to the process that no longer reads: more than its pipe holds
+            List<ChatMessage> continued = List.of(ChatMessage.of(Role.USER, "the last line it reads"),
+                                                  ChatMessage.of(Role.ASSISTANT, "ok"),
+                                                  ChatMessage.of(Role.USER, "x ".repeat(100_000)));
+            long started = System.nanoTime();
+            Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(CliFixture.request(
+                    "claude-sonnet", continued, List.of(), OptionalInt.empty(), JsonValue.EMPTY_JSON_OBJECT)));
+            try {
+                assertEquals("ok", answer.get(25, TimeUnit.SECONDS).text(), "served again on a new session");
+            } finally {
+                kill(deaf); // frees a request blocked for good, should it be
+            }
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(CliProcess.STDIN_TIMEOUT) >= 0 && took.compareTo(Duration.ofSeconds(20)) < 0,
+                       "the write gave up after " + CliProcess.STDIN_TIMEOUT + ": " + took);
+            assertTrue(cli.sessions().stream().anyMatch(s -> s.id().equals(deaf.id()) && s.state().equals("failed")),
+                       cli.sessions().toString());
         }
     }
 
