@@ -74,7 +74,7 @@ final class Staffing {
         metrics.recycle();
         log.log(WARNING, "session " + session.id() + ": replaced because " + reason);
         lifecycle.kill(session);
-        if (session.origin() == CliSession.Origin.OVERFLOW && roomForOverflow(session.key())) {
+        if (session.origin() == CliSession.Origin.OVERFLOW && freeOverflowRoom()) {
             spawn(session.key(), CliSession.Origin.OVERFLOW);
         }
     }
@@ -88,7 +88,7 @@ final class Staffing {
      */
     void makeUpFor(CliSession takenOver) {
         SessionKey key = takenOver.key();
-        if (sessions.starting(key) == 0 && roomForOverflow(key)) {
+        if (sessions.starting(key) == 0 && freeOverflowRoom()) {
             log.log(INFO, () -> "session " + takenOver.id() + ": its conversation goes to another request; spawning"
                     + " a clean session for its client");
             spawn(key, CliSession.Origin.OVERFLOW);
@@ -129,6 +129,11 @@ final class Staffing {
                 .min(Comparator.comparing(CliSession::idleSince));
         unneeded.ifPresent(this::retire);
         return unneeded.isPresent();
+    }
+
+    /** Whether an overflow session may be spawned without retiring another: for spawns no request waits for. */
+    private boolean freeOverflowRoom() {
+        return maySpawn() && sessions.live(CliSession.Origin.OVERFLOW) < settings.maxOverflow();
     }
 
     private boolean maySpawn() {
