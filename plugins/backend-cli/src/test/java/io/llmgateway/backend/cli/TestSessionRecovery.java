@@ -238,6 +238,16 @@ final class TestSessionRecovery {
     }
 
     @Test
+    void credentialsThatAreNotAFileDoNotHoldUpTheStart() throws Exception {
+        Path fifo = dir.resolve("credentials.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_CLI_CREDENTIALS", fifo.toString()), Map.of())) {
+            cli.awaitUp(); // reading the pipe would wait for a writer that never comes
+        }
+    }
+
+    @Test
     void aMissingCommandIsReportedInOneLine() {
         try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_CLI_COMMAND", "/nonexistent/claude"), Map.of())) {
             BackendHealth health = cli.health();
