@@ -178,8 +178,8 @@ final class CliLauncher {
                     // best effort: a leftover temp file is not worth failing a shutdown for
                 }
             });
-        } catch (IOException e) {
-            // best effort, as above
+        } catch (IOException | UncheckedIOException e) {
+            // best effort, as above; a session still starting may be adding or removing files meanwhile
         }
     }
 }
