@@ -25,10 +25,11 @@ import java.util.Set;
  * @param errorStatus    the HTTP status of that API error
  * @param transcript     the file every stdin line is appended to, or null; {@value #PID} in it stands for
  *                       the process id
+ * @param stopReadingOnTurn the turn after whose line the process reads nothing more from stdin
  */
 record Behaviour(Duration startDelay, Duration deltaDelay, Duration clearDelay, String reply, int crashOnTurn, int hangOnTurn,
                  boolean hangOnPing, boolean garbage, String failStart, int errorOnTurn, int errorStatus,
-                 Path transcript) {
+                 Path transcript, int stopReadingOnTurn) {
 
     static final String START_DELAY_MS = "FAKE_CLI_START_DELAY_MS";
     static final String DELTA_DELAY_MS = "FAKE_CLI_DELTA_DELAY_MS";
@@ -41,13 +42,14 @@ record Behaviour(Duration startDelay, Duration deltaDelay, Duration clearDelay, 
     static final String FAIL_START = "FAKE_CLI_FAIL_START";
     static final String ERROR_ON_TURN = "FAKE_CLI_ERROR_ON_TURN";
     static final String TRANSCRIPT = "FAKE_CLI_TRANSCRIPT";
+    static final String STOP_READING_ON_TURN = "FAKE_CLI_STOP_READING_ON_TURN";
 
     /** Replaced by the process id in the transcript's path, so processes of one launcher write apart. */
     static final String PID = "{pid}";
 
     /** Every variable the fake reads. */
     static final Set<String> VARIABLES = Set.of(START_DELAY_MS, DELTA_DELAY_MS, CLEAR_DELAY_MS, REPLY, CRASH_ON_TURN, HANG_ON_TURN,
-            HANG_ON_PING, GARBAGE, FAIL_START, ERROR_ON_TURN, TRANSCRIPT);
+            HANG_ON_PING, GARBAGE, FAIL_START, ERROR_ON_TURN, TRANSCRIPT, STOP_READING_ON_TURN);
     private static final List<String> FALSE = List.of("", "0", "false", "no");
 
     /**
@@ -80,7 +82,8 @@ record Behaviour(Duration startDelay, Duration deltaDelay, Duration clearDelay, 
                 flag(env, FAIL_START) ? failMessage(env.get(FAIL_START)) : null,
                 errorTurn,
                 errorStatus,
-                transcript == null || transcript.isBlank() ? null : Path.of(transcript));
+                transcript == null || transcript.isBlank() ? null : Path.of(transcript),
+                number(env, STOP_READING_ON_TURN));
     }
 
     /** {@return the transcript's path for the process with this id} */

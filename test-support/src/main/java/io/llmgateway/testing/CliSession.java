@@ -43,6 +43,8 @@ final class CliSession {
     private final CliOutput out;
     private final ExecutorService turnThread = Executors.newSingleThreadExecutor();
     private volatile Turn streaming;
+    /** User turns read from stdin, {@code /clear} not included (the reading thread's). */
+    private int turnLines;
 
     // state of the turn thread
     private String sessionId = UUID.randomUUID().toString();
@@ -74,6 +76,9 @@ final class CliSession {
                 } else if ("user".equals(Jsons.string(message, "type"))) {
                     String text = message.get("message") instanceof JsonObject user ? Jsons.text(user.get("content")) : "";
                     turnThread.execute(() -> turnOrClear(text));
+                    if (!text.strip().equals("/clear") && ++turnLines == behaviour.stopReadingOnTurn()) {
+                        Thread.sleep(HUNG_LIFETIME); // stdin is never read again: the writer's pipe fills up
+                    }
                 }
             }
         }

@@ -61,6 +61,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code FAKE_CLI_HANG_ON_TURN=n}</td><td>from turn n's {@code system/status} on, write nothing at all
  *       (no deltas, no control responses, interrupts ignored) and stay alive after stdin closes (until
  *       killed, at most 10 minutes)</td></tr>
+ *   <tr><td>{@code FAKE_CLI_STOP_READING_ON_TURN=n}</td><td>read nothing more from stdin once turn n's line
+ *       has arrived (the turn itself still runs), so a writer fills the pipe and blocks; stay alive until killed
+ *       (at most 10 minutes)</td></tr>
  *   <tr><td>{@code FAKE_CLI_HANG_ON_PING}</td><td>never answer {@code mcp_status}</td></tr>
  *   <tr><td>{@code FAKE_CLI_GARBAGE}</td><td>write a non-JSON line, a {@code rate_limit_event} and a
  *       {@code system/background_tasks_changed} after {@code system/status} and after the first delta</td></tr>

@@ -227,6 +227,17 @@ final class TestFakeClaudeCli {
     }
 
     @Test
+    void aProcessThatStopsReadingStillAnswersItsTurnButNoControlRequest() throws Exception {
+        try (CliProcess cli = CliProcess.fake(dir, Map.of(Behaviour.STOP_READING_ON_TURN, "1"))) {
+            cli.sendUser("the last line it reads");
+            assertEquals("echo: the last line it reads [turn=1]", cli.turn().getLast().getString("result"));
+            cli.sendControl("initialize");
+            assertTrue(cli.silentFor(Duration.ofMillis(500)));
+            assertTrue(cli.process().isAlive());
+        }
+    }
+
+    @Test
     void aPingThatIsNeverAnswered() throws Exception {
         try (CliProcess cli = CliProcess.fake(dir, Map.of(Behaviour.HANG_ON_PING, "true"))) {
             cli.sendControl("mcp_status");

@@ -20,7 +20,8 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * Serves chat completions from the session pool: one CLI turn per request, retried once on another
- * session when a process dies before the client saw anything.
+ * session when a process dies before the client saw anything (for a non-streamed request, at any point of
+ * its turn: its answer is held back until the turn ends).
  */
 final class CliBackend implements Backend {
 
@@ -60,19 +61,29 @@ final class CliBackend implements Backend {
         SessionKey key = new SessionKey(request.model(), conversation.systemPrompt());
         try {
             for (int attempt = 1; ; attempt++) {
-                TurnOutcome outcome = serveOnce(exchange, sink, conversation, key);
+                // a whole answer is held back until its turn ends, so a session dying half-way costs a retry, not a 502
+                PendingAnswer pending = request.stream() ? null : new PendingAnswer();
+                TurnOutcome outcome = serveOnce(exchange, pending == null ? sink : pending, conversation, key);
                 switch (outcome) {
                     case TurnOutcome.Answered answered -> {
+                        if (pending != null) {
+                            pending.deliverTo(sink);
+                        }
                         return;
                     }
                     case TurnOutcome.Failed failed -> throw failed.error();
                     case TurnOutcome.ClientGone gone -> throw gone.cause();
                     case TurnOutcome.Died died -> {
-                        if (died.emittedAnything() || attempt > 1) {
+                        if (pending == null && died.emittedAnything()) {
                             throw GatewayException.badGateway("The claude session serving this request died mid-answer");
                         }
-                        log.log(WARNING, "request " + exchange.requestId() + ": session died before answering (status "
-                                + died.exitStatus() + (died.stderr().isEmpty() ? "" : ", stderr: " + died.stderr())
+                        if (attempt > 1) {
+                            throw GatewayException.badGateway("The claude session serving this request died, and so did"
+                                                                      + " the one it was retried on");
+                        }
+                        log.log(WARNING, "request " + exchange.requestId() + ": session died before the client saw"
+                                + " anything (status " + died.exitStatus()
+                                + (died.stderr().isEmpty() ? "" : ", stderr: " + died.stderr())
                                 + "); retrying on another session");
                     }
                 }
@@ -86,8 +97,12 @@ final class CliBackend implements Backend {
     private TurnOutcome serveOnce(ChatExchange exchange, ChatSink sink, Conversation conversation, SessionKey key)
             throws InterruptedException {
         ChatRequest request = exchange.request();
-        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline());
+        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline(), exchange::clientGone);
         CliSession session = lease.session();
+        if (exchange.clientGone()) {
+            pool.giveBack(session); // nothing was sent to it yet: it serves the next request as it is
+            throw SessionPool.clientLeft();
+        }
         exchange.annotate("session", session.id());
         if (lease.coldStart()) {
             exchange.annotate("cold_start", "true");

@@ -1,6 +1,13 @@
 package io.llmgateway.backend.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.llmgateway.api.GatewayException;
@@ -9,8 +16,10 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 
 /**
- * Maps a failed CLI turn ({@code "is_error": true}, with the upstream's {@code api_error_status}) to the
- * OpenAI error a client understands.
+ * What the cli backend tells clients when something fails, in words: a failed CLI turn ({@code "is_error":
+ * true}, with the upstream's {@code api_error_status}) becomes the OpenAI error a client understands, and a
+ * session that cannot start is described without an exception's class name or {@code toString()}, which
+ * reach the log only.
  */
 final class CliErrors {
 
@@ -50,8 +59,34 @@ final class CliErrors {
      * @return the error
      */
     static GatewayException unfinished(JsonObject result) {
-        return GatewayException.badGateway("The claude CLI ended the turn without an answer ("
-                                                   + result.getString("subtype", "unknown") + ")");
+        String why = switch (result.getString("subtype", "")) {
+            case "error_max_turns" -> "it reached its limit of turns";
+            case "error_during_execution" -> "it failed while running the turn";
+            case "" -> "it gave no reason";
+            default -> "it reported " + result.getString("subtype");
+        };
+        return GatewayException.badGateway("The claude CLI ended the turn without an answer: " + why);
+    }
+
+    /**
+     * Why a session could not start, in words for the operator and the clients that get a 503 meanwhile.
+     *
+     * @param failure what starting it threw
+     * @return the reason, without class names
+     */
+    static String whyNotStarted(Exception failure) {
+        return switch (failure) {
+            case UncheckedIOException unchecked -> whyNotStarted(unchecked.getCause());
+            case AccessDeniedException denied -> "cannot prepare its files: " + denied.getFile() + ": permission denied";
+            case NoSuchFileException missing -> "cannot prepare its files: " + missing.getFile() + ": no such file or directory";
+            case FileAlreadyExistsException taken -> "cannot prepare its files: " + taken.getFile()
+                    + ": something else of that name is in the way";
+            case FileSystemException files -> "cannot prepare its files: " + files.getFile()
+                    + (files.getReason() == null ? "" : ": " + files.getReason().toLowerCase(Locale.ROOT));
+            case IOException io when io.getMessage() != null -> io.getMessage();
+            case IOException io -> "an input or output error without detail";
+            default -> "an unexpected error in the gateway (its log has the details)";
+        };
     }
 
     private static String detail(JsonObject result) {

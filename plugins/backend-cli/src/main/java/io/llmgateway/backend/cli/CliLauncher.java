@@ -138,7 +138,8 @@ final class CliLauncher {
         Optional<Path> source = config.value("LLM_CLI_CREDENTIALS").map(Path::of)
                 .or(() -> config.value("CLAUDE_CONFIG_DIR").map(dir -> Path.of(dir, ".credentials.json")))
                 .or(() -> config.value("HOME").map(home -> Path.of(home, ".claude", ".credentials.json")));
-        if (source.isPresent() && Files.isReadable(source.get())) {
+        // a regular file only: copying from a named pipe would block the starting thread for as long as nothing writes
+        if (source.isPresent() && Files.isRegularFile(source.get()) && Files.isReadable(source.get())) {
             Path target = configDir.resolve(".credentials.json");
             Files.copy(source.get(), target, StandardCopyOption.REPLACE_EXISTING);
             try {
@@ -177,8 +178,8 @@ final class CliLauncher {
                     // best effort: a leftover temp file is not worth failing a shutdown for
                 }
             });
-        } catch (IOException e) {
-            // best effort, as above
+        } catch (IOException | UncheckedIOException e) {
+            // best effort, as above; a session still starting may be adding or removing files meanwhile
         }
     }
 }

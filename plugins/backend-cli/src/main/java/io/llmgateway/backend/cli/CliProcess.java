@@ -22,27 +22,35 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
 /**
- * One {@code claude} process in stream-json mode: writes JSON lines to its stdin, and reads its stdout
- * on a platform thread of its own. Control responses complete the matching {@link #control} call; every other
- * line is queued as an {@link Event} for the turn in progress; lines that are not JSON are skipped.
- * When stdout ends, an {@link Event.Exited} is queued and pending control calls fail.
+ * One {@code claude} process in stream-json mode: writes JSON lines to its stdin and reads its stdout and
+ * stderr, each on a platform thread of its own, so no virtual thread ever blocks on one of its pipes. A
+ * caller waits for its line to be written (parked) for at most {@link #STDIN_TIMEOUT}: a process that stops
+ * reading its input for that long is hung: it is killed, which ends the blocked write. Control responses complete the
+ * matching {@link #control} call; every other line is queued as an {@link Event} for the turn in progress;
+ * lines that are not JSON are skipped. When stdout ends, an {@link Event.Exited} is queued and pending
+ * control calls fail.
  */
 final class CliProcess {
 
     static final JsonProvider JSON = JsonProvider.provider();
 
+    /** The longest a write to stdin may take; a process that reads nothing for that long is hung. */
+    static final Duration STDIN_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int STDERR_LINES = 20;
+    /** Queued after the last line: the stdin writer closes stdin and ends. */
+    private static final Write CLOSE = new Write("");
 
     private final Process process;
     private final BufferedWriter stdin;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    private volatile boolean stdinClosed;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<JsonObject>> pendingControls = new ConcurrentHashMap<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -72,6 +80,8 @@ final class CliProcess {
         // carrier for as long as the session is idle, until none is left to serve HTTP
         Thread.ofPlatform().daemon().name(name + "-stdout").start(cli::readStdout);
         Thread.ofPlatform().daemon().name(name + "-stderr").start(cli::readStderr);
+        Thread.ofPlatform().daemon().name(name + "-stdin").start(cli::writeStdin);
+        cli.process.onExit().thenRun(() -> cli.writes.add(CLOSE)); // the writer ends with the process
         return cli;
     }
 
@@ -93,19 +103,26 @@ final class CliProcess {
     }
 
     /**
-     * Writes one JSON line.
+     * Writes one JSON line, waiting (parked) until it is written, for at most {@link #STDIN_TIMEOUT}.
      *
      * @param message the message
-     * @throws IOException when stdin is closed (the process is gone)
+     * @throws IOException when stdin is closed (the process is gone), or the process did not read the line in
+     *                     time (it is then killed)
      */
-    void send(JsonObject message) throws IOException {
-        writeLock.lock();
+    void send(JsonObject message) throws IOException, InterruptedException {
+        Write write = new Write(message.toString());
+        writes.add(write);
+        if (stdinClosed) {
+            write.done.completeExceptionally(new IOException("stdin is closed")); // the writer is gone
+        }
         try {
-            stdin.write(message.toString());
-            stdin.write('\n');
-            stdin.flush();
-        } finally {
-            writeLock.unlock();
+            write.done.get(STDIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            kill(); // ends the blocked write: the pipe closes
+            throw new IOException("the claude process read nothing of its input for " + STDIN_TIMEOUT.toSeconds()
+                                          + " s; it was killed");
+        } catch (ExecutionException e) {
+            throw new IOException("the claude process no longer reads its input", e.getCause());
         }
     }
 
@@ -113,9 +130,9 @@ final class CliProcess {
      * Sends a user turn.
      *
      * @param text what the user says
-     * @throws IOException when the process is gone
+     * @throws IOException when the process is gone or does not read it
      */
-    void sendUserTurn(String text) throws IOException {
+    void sendUserTurn(String text) throws IOException, InterruptedException {
         send(JSON.createObjectBuilder()
                      .add("type", "user")
                      .add("message", JSON.createObjectBuilder().add("role", "user").add("content", text))
@@ -137,14 +154,15 @@ final class CliProcess {
         pendingControls.put(id, response);
         try {
             if (exited) {
-                throw new IOException("the process has exited");
+                throw new IOException("the claude process has exited");
             }
+            long until = System.nanoTime() + timeout.toNanos();
             send(JSON.createObjectBuilder()
                          .add("type", "control_request")
                          .add("request_id", id)
                          .add("request", JSON.createObjectBuilder().add("subtype", subtype))
                          .build());
-            return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return response.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         } finally {
@@ -153,20 +171,18 @@ final class CliProcess {
     }
 
     /**
-     * Sends a control request without waiting for the answer (an interrupt: the turn's end says enough).
+     * Queues a control request without waiting for it to be written or answered (an interrupt: the turn's
+     * end says enough, and a process that does not read it is found out by the turn's own timeout).
      *
      * @param subtype the control subtype
      */
     void controlWithoutWaiting(String subtype) {
-        try {
-            send(JSON.createObjectBuilder()
-                         .add("type", "control_request")
-                         .add("request_id", "gw-" + controlIds.incrementAndGet())
-                         .add("request", JSON.createObjectBuilder().add("subtype", subtype))
-                         .build());
-        } catch (IOException e) {
-            // the process is gone; its Exited event tells the turn
-        }
+        writes.add(new Write(JSON.createObjectBuilder()
+                                     .add("type", "control_request")
+                                     .add("request_id", "gw-" + controlIds.incrementAndGet())
+                                     .add("request", JSON.createObjectBuilder().add("subtype", subtype))
+                                     .build()
+                                     .toString()));
     }
 
     /**
@@ -197,24 +213,15 @@ final class CliProcess {
      * @param grace how long each step waits
      */
     void stop(Duration grace) {
+        writes.add(CLOSE); // after the lines already queued; a writer stuck on a full pipe is ended by the signals
         try {
-            writeLock.lock();
-            try {
-                stdin.close();
-            } finally {
-                writeLock.unlock();
-            }
-        } catch (IOException e) {
-            // already closed
-        }
-        try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!exitsWithin(grace)) {
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroy();
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!exitsWithin(grace)) {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
-                    process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+                    exitsWithin(grace);
                 }
             }
         } catch (InterruptedException e) {
@@ -223,10 +230,59 @@ final class CliProcess {
         }
     }
 
+    /** Waits for the exit parked on a future, not in {@code Process.waitFor}, which holds a virtual thread's carrier on JDK 21. */
+    private boolean exitsWithin(Duration grace) throws InterruptedException {
+        try {
+            process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+
     /** Kills the process at once (it hangs or misbehaves). */
     void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+    }
+
+    /** The stdin writer: one line at a time, in order; after a failed write every later one fails too. */
+    private void writeStdin() {
+        IOException broken = null;
+        try {
+            while (true) {
+                Write write = writes.take();
+                if (write == CLOSE) {
+                    break;
+                }
+                if (broken == null) {
+                    try {
+                        stdin.write(write.line);
+                        stdin.write('\n');
+                        stdin.flush();
+                    } catch (IOException e) {
+                        broken = e;
+                    }
+                }
+                if (broken == null) {
+                    write.done.complete(null);
+                } else {
+                    write.done.completeExceptionally(broken);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // the process is gone
+        }
+        stdinClosed = true;
+        IOException closed = new IOException("stdin is closed");
+        writes.forEach(write -> write.done.completeExceptionally(closed));
     }
 
     private void readStdout() {
@@ -301,6 +357,16 @@ final class CliProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** A line for the stdin writer, and its completion. */
+    private static final class Write {
+        private final String line;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        private Write(String line) {
+            this.line = line;
         }
     }
 

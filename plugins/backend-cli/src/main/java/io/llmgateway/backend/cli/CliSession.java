@@ -64,7 +64,7 @@ final class CliSession {
             throw new IOException("no answer to initialize within " + timeout.toSeconds() + " s"
                                           + stderrSuffix(), e);
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + stderrSuffix(), e);
+            throw new IOException(CliErrors.whyNotStarted(e) + stderrSuffix(), e);
         }
         lastActive = clock.instant();
     }
@@ -137,6 +137,15 @@ final class CliSession {
     boolean holds(List<Conversation.Turn> history) {
         List<Conversation.Turn> current = held;
         return !history.isEmpty() && current != null && current.equals(history);
+    }
+
+    /**
+     * Whether the process holds a conversation its client has continued (more than one exchange): one likely
+     * to be continued again, so the pool does not throw it away lightly.
+     */
+    boolean holdsOngoingConversation() {
+        List<Conversation.Turn> current = held;
+        return current != null && current.size() > 2;
     }
 
     /** Whether the process's context is empty, so a new dialogue needs no {@code /clear} first. */

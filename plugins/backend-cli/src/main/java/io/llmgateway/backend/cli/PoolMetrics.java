@@ -15,6 +15,7 @@ final class PoolMetrics {
     private final PluginMetrics.Counter recycles;
     private final PluginMetrics.Counter spawnFailures;
     private final PluginMetrics.Counter affinityHits;
+    private final PluginMetrics.Counter abandoned;
     private final PluginMetrics.Histogram spawnSeconds;
 
     PoolMetrics(PluginMetrics metrics) {
@@ -26,6 +27,9 @@ final class PoolMetrics {
                                         "CLI processes that failed to start or to answer initialize", Map.of());
         affinityHits = metrics.counter("llm_cli_affinity_hits_total",
                                        "Requests that continued a conversation a session already held", Map.of());
+        abandoned = metrics.counter("llm_cli_abandoned_requests_total",
+                                    "Requests dropped unserved because their client had gone (while they waited for a"
+                                            + " session, or before their turn was sent)", Map.of());
         spawnSeconds = metrics.histogram("llm_cli_spawn_seconds",
                                          "Time from spawning a CLI process to its answer to initialize", SPAWN_BUCKETS,
                                          Map.of());
@@ -45,6 +49,10 @@ final class PoolMetrics {
 
     void affinityHit() {
         affinityHits.increment();
+    }
+
+    void abandoned() {
+        abandoned.increment();
     }
 
     void spawned(double seconds) {

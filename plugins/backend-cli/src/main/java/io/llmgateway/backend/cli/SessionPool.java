@@ -4,26 +4,17 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
 
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.SessionInfo;
 
@@ -32,64 +23,50 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * The session pool (the service spec's Session Pool Manager).
- *
+ * The session pool (the service spec's Session Pool Manager): what the backend asks of it. Requests take a
+ * session and give it back; the parts do the rest, all under this pool's one lock, while process I/O never
+ * happens under it:
  * <ul>
- *     <li>Pre-warming: {@code poolSize} sessions of the default key are spawned at start and kept at that
- *     number; a session is warm once it answered {@code initialize}.</li>
- *     <li>Keep-alive: an idle session is pinged with a control request (no tokens) every keep-alive
- *     interval; one that does not answer is replaced.</li>
- *     <li>Recovery: a session whose process exits, hangs or misbehaves is replaced in the background;
- *     failing spawns back off exponentially up to a minute, so a missing CLI never causes a spawn loop.</li>
- *     <li>Overflow: a request that finds no idle session of its key gets a cold session spawned for it,
- *     up to {@code maxOverflow} beyond the warm pool; overflow sessions retire when idle. Beyond that,
- *     requests wait in a bounded FIFO queue, then get a 503 with {@code Retry-After}.</li>
- *     <li>Affinity: among idle sessions, one that holds the request's conversation so far is preferred,
- *     then one with a clean context, then the one idle the longest. When no idle session of a kind is
- *     clean, the one idle the longest is reset in the background, so new conversations rarely wait for a
- *     reset while the latest conversation stays ready to be continued. A new conversation that finds no
- *     clean session while one is being reset waits for that reset rather than resetting another.</li>
+ *     <li>{@link PoolSessions}: the table of sessions and their states;</li>
+ *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset;</li>
+ *     <li>{@link WaitingRequests}: the bounded FIFO queue of requests waiting for a session;</li>
+ *     <li>{@link Staffing}: pre-warming, overflow, replacement and retirement, with {@link SpawnBackoff};</li>
+ *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
- *
- * <p>All bookkeeping happens under one lock; process I/O (spawning, pings, stopping) never does.
+ * Once a second, maintenance forgets failed sessions listed for a minute, replaces idle sessions whose process
+ * ended, retires idle overflow sessions, pings sessions idle for the keep-alive interval and tops the pool up.
  */
 final class SessionPool implements AutoCloseable {
 
-    private static final Duration TOMBSTONE = Duration.ofSeconds(60);
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-
     private final CliSettings settings;
     private final CliLauncher launcher;
-    private final PoolMetrics metrics;
     private final Clock clock;
     private final System.Logger log;
     private final ScheduledExecutorService scheduler;
-    private final SessionKey warmKey;
+    private final PoolMetrics metrics;
+    private final Duration failedListed;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final List<CliSession> sessions = new ArrayList<>();
-    private final Deque<Waiter> waiters = new ArrayDeque<>();
-    /** Busy sessions the pool itself is using (a background /clear, a keep-alive ping): idle again shortly. */
-    private final Set<CliSession> housekeeping = new HashSet<>();
-    private final AtomicInteger ids = new AtomicInteger();
-    private int consecutiveFailures;
-    private Instant nextSpawnAt = Instant.MIN;
-    private String lastFailure;
+    private final PoolSessions sessions = new PoolSessions();
+    private final SessionChoice choice = new SessionChoice(sessions);
+    private final WaitingRequests queue;
+    private final SpawnBackoff backoff = new SpawnBackoff();
+    private final SessionLifecycle lifecycle;
+    private final Staffing staffing;
     private boolean closed;
     private ScheduledFuture<?> maintenance;
 
     SessionPool(CliSettings settings, CliLauncher launcher, PoolMetrics metrics, Clock clock, System.Logger log,
-                ScheduledExecutorService scheduler) {
+                ScheduledExecutorService scheduler, Duration failedListed) {
         this.settings = settings;
+        this.failedListed = failedListed;
         this.launcher = launcher;
         this.metrics = metrics;
         this.clock = clock;
         this.log = log;
         this.scheduler = scheduler;
-        this.warmKey = new SessionKey(settings.defaultModel(), settings.defaultSystemPrompt());
+        this.queue = new WaitingRequests(settings.queueCapacity());
+        this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
+        this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
     }
 
     /** Checks the command, then starts pre-warming and the once-a-second maintenance. */
@@ -99,11 +76,9 @@ final class SessionPool implements AutoCloseable {
         try {
             problem.ifPresent(message -> {
                 log.log(ERROR, message);
-                lastFailure = message;
-                consecutiveFailures = 1;
-                nextSpawnAt = clock.instant().plus(MAX_BACKOFF);
+                backoff.blocked(message, clock.instant());
             });
-            topUpWarm();
+            staffing.topUpWarm();
             maintenance = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         } finally {
             lock.unlock();
@@ -111,52 +86,75 @@ final class SessionPool implements AutoCloseable {
     }
 
     /**
-     * Takes a session of the key for one request, waiting in the queue if none is free.
+     * Takes a session of the key for one request, waiting in the queue if none is free. A request whose
+     * client is gone, on arrival or while it waits, is dropped: no session is spawned or used for it.
      *
-     * @param key      the model and system prompt the request needs
-     * @param history  the request's dialogue before its last message, for affinity
-     * @param deadline when the request times out
+     * @param key        the model and system prompt the request needs
+     * @param history    the request's dialogue before its last message, for affinity
+     * @param deadline   when the request times out
+     * @param clientGone whether the request's client has closed its connection (looked at while it waits)
      * @return the session, reserved for the caller until {@link #release}
-     * @throws GatewayException 503 when no session can be had in time, 504 when the deadline passes
+     * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes
+     * @throws ClientDisconnectedException when the client left before a session was found
      */
-    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline) throws InterruptedException {
+    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline, BooleanSupplier clientGone)
+            throws InterruptedException {
+        Waiter waiter;
         lock.lock();
         try {
+            if (clientGone.getAsBoolean()) {
+                metrics.abandoned();
+                throw clientLeft();
+            }
             checkCanServe();
-            CliSession idle = pickIdle(key, history, false);
-            if (idle == null && !(resetSoonFor(key, waiting(key)) && waiters.size() < settings.queueCapacity())) {
-                idle = pickIdle(key, history, true);
+            Optional<CliSession> idle = choice.forArrival(key, history, queue);
+            if (idle.isPresent()) {
+                return lease(idle.get(), history);
             }
-            if (idle != null) {
-                return lease(idle, history);
+            if (queue.isFull()) {
+                throw busy("the queue of " + queue.capacity() + " waiting requests is full");
             }
-            if (waiters.size() >= settings.queueCapacity()) {
-                throw busy("the queue of " + settings.queueCapacity() + " waiting requests is full");
-            }
-            Waiter waiter = new Waiter(key, history);
-            waiters.addLast(waiter);
+            waiter = queue.add(key, history, clientGone);
             dispatch();
-            Instant queueEnd = clock.instant().plus(settings.queueTimeout());
-            Instant giveUpAt = queueEnd.isBefore(deadline) ? queueEnd : deadline;
-            while (waiter.session == null && waiter.failure == null) {
-                long nanos = Duration.between(clock.instant(), giveUpAt).toNanos();
-                if (nanos <= 0) {
-                    waiters.remove(waiter);
-                    if (!deadline.isAfter(clock.instant())) {
-                        throw GatewayException.timeout("No claude session became free before the request timed out");
-                    }
-                    throw busy("no session became free within LLM_POOL_QUEUE_TIMEOUT ("
-                                       + settings.queueTimeout().toSeconds() + " s)");
-                }
-                changed.awaitNanos(nanos);
-            }
-            if (waiter.failure != null) {
-                throw waiter.failure;
-            }
-            return lease(waiter.session, history);
         } finally {
             lock.unlock();
         }
+        Instant queueEnd = clock.instant().plus(settings.queueTimeout());
+        Optional<CliSession> handed;
+        try {
+            handed = waiter.await(queueEnd.isBefore(deadline) ? queueEnd : deadline, clock);
+        } catch (InterruptedException e) {
+            abandon(waiter);
+            throw e;
+        }
+        lock.lock();
+        try {
+            return lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives back, unused, a session whose request's client left before anything was sent to it; the session
+     * serves on as it was, and the request counts as abandoned.
+     *
+     * @param session the session
+     */
+    void giveBack(CliSession session) {
+        lock.lock();
+        try {
+            metrics.abandoned();
+            release(session, true, "");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a request whose client left before it was served ends with (the host logs it as 499). */
+    static ClientDisconnectedException clientLeft() {
+        return new ClientDisconnectedException(new IOException(
+                "the client closed its connection before a claude session served the request"));
     }
 
     /**
@@ -169,7 +167,7 @@ final class SessionPool implements AutoCloseable {
     void release(CliSession session, boolean usable, String reason) {
         lock.lock();
         try {
-            housekeeping.remove(session);
+            sessions.endHousekeeping(session);
             if (closed || session.state() != CliSession.State.BUSY) {
                 return;
             }
@@ -178,10 +176,10 @@ final class SessionPool implements AutoCloseable {
                 dispatch(); // a waiting request takes the session as it is: it may continue its conversation
                 keepOneClean(session);
             } else {
-                replace(session, reason);
+                staffing.replace(session, reason);
                 dispatch();
             }
-            topUpWarm();
+            staffing.topUpWarm();
         } finally {
             lock.unlock();
         }
@@ -190,7 +188,7 @@ final class SessionPool implements AutoCloseable {
     List<SessionInfo> sessions() {
         lock.lock();
         try {
-            return sessions.stream().map(CliSession::info).toList();
+            return sessions.infos();
         } finally {
             lock.unlock();
         }
@@ -202,12 +200,13 @@ final class SessionPool implements AutoCloseable {
             if (closed) {
                 return new BackendHealth(BackendHealth.State.DOWN, "shutting down");
             }
-            long warm = count(s -> s.state() == CliSession.State.IDLE || s.state() == CliSession.State.BUSY);
-            if (warm > 0 || (settings.poolSize() == 0 && lastFailure == null)) {
+            long warm = sessions.warm();
+            Optional<String> failure = backoff.lastFailure();
+            if (warm > 0 || (settings.poolSize() == 0 && failure.isEmpty())) {
                 return new BackendHealth(BackendHealth.State.UP, warm + " warm session(s)");
             }
-            if (lastFailure != null && count(s -> s.state() == CliSession.State.STARTING) == 0) {
-                return new BackendHealth(BackendHealth.State.DOWN, lastFailure);
+            if (failure.isPresent() && sessions.starting() == 0) {
+                return new BackendHealth(BackendHealth.State.DOWN, failure.get());
             }
             return new BackendHealth(BackendHealth.State.STARTING, "warming up " + settings.poolSize() + " session(s)");
         } finally {
@@ -225,316 +224,86 @@ final class SessionPool implements AutoCloseable {
                 return;
             }
             closed = true;
+            staffing.close();
             if (maintenance != null) {
                 maintenance.cancel(false);
             }
-            GatewayException shuttingDown = GatewayException.unavailable("The gateway is shutting down", Optional.empty());
-            waiters.forEach(waiter -> waiter.failure = shuttingDown);
-            waiters.clear();
-            toStop = sessions.stream().filter(s -> s.state() != CliSession.State.FAILED).toList();
+            queue.failAll(GatewayException.unavailable("The gateway is shutting down", Optional.empty()));
+            toStop = sessions.all().stream().filter(s -> s.state() != CliSession.State.FAILED).toList();
             toStop.forEach(s -> s.state(CliSession.State.STOPPING));
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
-        List<Thread> stopping = toStop.stream()
-                .map(session -> Thread.ofVirtual().name(session.id() + "-stop").start(() -> session.stop(STOP_GRACE)))
-                .toList();
-        for (Thread thread : stopping) {
-            try {
-                thread.join(STOP_GRACE.multipliedBy(4));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                toStop.forEach(CliSession::kill);
-                break;
-            }
-        }
-        toStop.forEach(session -> launcher.cleanUp(session.id()));
-        launcher.cleanUpAll();
+        lifecycle.stopAll(toStop);
         log.log(INFO, () -> "cli backend stopped " + toStop.size() + " session(s)");
     }
 
+    /** The once-a-second tick; it must survive anything one tick runs into, or nothing would be cleaned up again. */
     private void maintain() {
+        try {
+            List<CliSession> toPing = tick();
+            toPing.forEach(lifecycle::ping);
+        } catch (RuntimeException e) {
+            log.log(WARNING, "cli pool maintenance failed; it runs again in a second", e);
+        }
+    }
+
+    private List<CliSession> tick() {
         List<CliSession> toPing = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
-                return;
+                return toPing;
             }
             Instant now = clock.instant();
-            sessions.removeIf(s -> s.failedAt().map(at -> at.plus(TOMBSTONE).isBefore(now)).orElse(false));
-            for (CliSession session : List.copyOf(sessions)) {
+            sessions.forgetFailedBefore(now.minus(failedListed));
+            for (CliSession session : sessions.all()) {
                 if (session.state() != CliSession.State.IDLE) {
                     continue;
                 }
                 if (!session.isAlive()) {
-                    replace(session, "its process exited while idle");
-                } else if (session.origin() == CliSession.Origin.OVERFLOW
-                        && session.idleSince().plus(settings.overflowIdleTimeout()).isBefore(now)
-                        && waiters.stream().noneMatch(w -> w.key.equals(session.key()))) {
-                    retire(session);
+                    staffing.replace(session, "its process exited while idle");
+                } else if (staffing.unneeded(session, now)) {
+                    staffing.retire(session);
                 } else if (session.lastActive().plus(settings.keepAliveInterval()).isBefore(now)) {
-                    session.state(CliSession.State.BUSY);
-                    housekeeping.add(session);
+                    sessions.startHousekeeping(session);
                     toPing.add(session);
                 }
             }
-            topUpWarm();
+            staffing.topUpWarm();
             dispatch();
-        } catch (RuntimeException e) {
-            log.log(WARNING, "cli pool maintenance failed", e);
+            return toPing;
         } finally {
             lock.unlock();
         }
-        toPing.forEach(session -> Thread.ofVirtual().name(session.id() + "-ping").start(() -> keepAlive(session)));
     }
 
     /**
-     * Keeps an idle session of the kind clean for the next new conversation, so it does not wait for a
-     * {@code /clear} (about 15 ms): when none is, the one idle the longest is reset in the background. The
-     * session that just served keeps its conversation, for the client likely to continue it.
-     */
-    private void keepOneClean(CliSession justServed) {
-        List<CliSession> idle = sessions.stream()
-                .filter(s -> s.state() == CliSession.State.IDLE && s.key().equals(justServed.key()))
-                .toList();
-        if (idle.stream().noneMatch(CliSession::isClean)) {
-            idle.stream()
-                    .filter(s -> s != justServed)
-                    .min(Comparator.comparing(CliSession::idleSince))
-                    .ifPresent(this::clearInBackground);
-        }
-    }
-
-    private void clearInBackground(CliSession session) {
-        session.state(CliSession.State.BUSY);
-        housekeeping.add(session);
-        Thread.ofVirtual().name(session.id() + "-clear").start(() -> {
-            boolean cleared;
-            try {
-                cleared = session.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cleared = false;
-            }
-            release(session, cleared, "it did not come back from /clear");
-        });
-    }
-
-    private void keepAlive(CliSession session) {
-        boolean answered;
-        try {
-            answered = session.ping(PING_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answered = false;
-        }
-        release(session, answered, "it did not answer a keep-alive ping within " + PING_TIMEOUT.toSeconds() + " s");
-    }
-
-    /**
-     * Hands idle sessions to waiting requests (oldest first) and spawns overflow sessions for the rest: for
-     * the requests that neither a starting session nor one busy with the pool's own housekeeping (idle
-     * again within milliseconds) will serve.
+     * Drops waiting requests whose client has gone, hands idle sessions to the others (oldest first), then
+     * spawns overflow sessions for those still waiting.
      */
     private void dispatch() {
-        Map<SessionKey, Integer> stillWaiting = new HashMap<>();
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter waiter = it.next();
-            int ahead = stillWaiting.getOrDefault(waiter.key, 0);
-            CliSession idle = pickIdle(waiter.key, waiter.history, !resetSoonFor(waiter.key, ahead));
-            if (idle != null) {
-                idle.state(CliSession.State.BUSY);
-                waiter.session = idle;
-                it.remove();
-            } else {
-                stillWaiting.merge(waiter.key, 1, Integer::sum);
-            }
+        for (int dropped = queue.dropGone(SessionPool::clientLeft); dropped > 0; dropped--) {
+            metrics.abandoned();
         }
-        for (Waiter waiter : waiters) {
-            long waiting = waiting(waiter.key);
-            long comingFree = count(s -> s.key().equals(waiter.key)
-                    && (s.state() == CliSession.State.STARTING || housekeeping.contains(s)));
-            if (waiting > comingFree && makeRoomForOverflow(waiter.key)) {
-                spawn(waiter.key, CliSession.Origin.OVERFLOW);
-            }
-        }
-        changed.signalAll();
+        choice.handOut(queue);
+        staffing.overflowForWaiters();
     }
 
-    /** Whether an overflow session may be spawned now, retiring an idle one of an unneeded key if that helps. */
-    private boolean makeRoomForOverflow(SessionKey key) {
-        if (closed || clock.instant().isBefore(nextSpawnAt)) {
-            return false;
-        }
-        if (liveOverflow() < settings.maxOverflow()) {
-            return true;
-        }
-        Optional<CliSession> unneeded = sessions.stream()
-                .filter(s -> s.origin() == CliSession.Origin.OVERFLOW && s.state() == CliSession.State.IDLE)
-                .filter(s -> !s.key().equals(key) && waiters.stream().noneMatch(w -> w.key.equals(s.key())))
-                .min(Comparator.comparing(CliSession::idleSince));
-        unneeded.ifPresent(this::retire);
-        return unneeded.isPresent();
-    }
-
-    private void topUpWarm() {
-        if (closed || clock.instant().isBefore(nextSpawnAt)) {
-            return;
-        }
-        long live = count(s -> s.origin() == CliSession.Origin.WARM && s.state().isLive());
-        long missing = settings.poolSize() - live;
-        // after failures, probe with one spawn at a time
-        for (long i = 0; i < (consecutiveFailures > 0 ? Math.min(1, missing) : missing); i++) {
-            spawn(warmKey, CliSession.Origin.WARM);
-        }
-    }
-
-    private void spawn(SessionKey key, CliSession.Origin origin) {
-        CliSession session = new CliSession("cli-" + ids.incrementAndGet(), key, origin, clock);
-        sessions.add(session);
-        log.log(INFO, () -> "session " + session.id() + ": spawning " + origin.wireName() + " session for "
-                + key.describe());
-        Thread.ofVirtual().name(session.id() + "-start").start(() -> bringUp(session));
-    }
-
-    private void bringUp(CliSession session) {
-        long started = System.nanoTime();
-        try {
-            session.start(launcher, settings.startTimeout());
-        } catch (IOException | RuntimeException e) {
-            spawnFailed(session, e.getMessage() == null ? e.toString() : e.getMessage());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            spawnFailed(session, "interrupted while starting");
-            return;
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        metrics.spawned(seconds);
-        session.process().ifPresent(process -> process.onExit(() -> exited(session)));
-        lock.lock();
-        try {
-            if (closed) {
-                Thread.ofVirtual().start(() -> session.stop(STOP_GRACE));
-                return;
-            }
-            session.state(CliSession.State.IDLE);
-            consecutiveFailures = 0;
-            lastFailure = null;
-            log.log(INFO, () -> String.format("session %s: warm after %.2f s (pid %d)", session.id(), seconds,
-                                              session.info().pid().orElse(-1)));
-            dispatch();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void spawnFailed(CliSession session, String message) {
-        session.kill();
-        metrics.spawnFailure();
-        lock.lock();
-        try {
-            session.state(CliSession.State.FAILED);
-            consecutiveFailures++;
-            Duration backoff = backoff();
-            nextSpawnAt = clock.instant().plus(backoff);
-            lastFailure = "cannot start a claude session: " + message;
-            log.log(WARNING, "session " + session.id() + ": failed to start (" + message + "); next attempt in "
-                    + backoff.toSeconds() + " s");
-            if (count(s -> s.state().isLive()) == 0) {
-                GatewayException failure = unavailable(lastFailure);
-                waiters.forEach(waiter -> waiter.failure = failure);
-                waiters.clear();
-            }
-            dispatch();
-        } finally {
-            lock.unlock();
-        }
-        launcher.cleanUp(session.id());
-    }
-
-    /** A process ended on its own (crash, kill -9): replace it unless its turn will report it. */
-    private void exited(CliSession session) {
-        lock.lock();
-        try {
-            if (!closed && session.state() == CliSession.State.IDLE) {
-                replace(session, "its process exited while idle");
-                topUpWarm();
-                dispatch();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void replace(CliSession session, String reason) {
-        session.state(CliSession.State.FAILED);
-        metrics.recycle();
-        log.log(WARNING, "session " + session.id() + ": replaced because " + reason);
-        Thread.ofVirtual().name(session.id() + "-kill").start(() -> {
-            session.kill();
-            launcher.cleanUp(session.id());
+    /** Resets an idle session of the kind in the background when none is clean (see {@link SessionChoice}). */
+    private void keepOneClean(CliSession justServed) {
+        choice.toReset(justServed).ifPresent(session -> {
+            sessions.startHousekeeping(session);
+            lifecycle.reset(session);
         });
-    }
-
-    private void retire(CliSession session) {
-        session.state(CliSession.State.STOPPING);
-        metrics.recycle();
-        log.log(INFO, () -> "session " + session.id() + ": retiring idle overflow session");
-        Thread.ofVirtual().name(session.id() + "-retire").start(() -> {
-            session.stop(STOP_GRACE);
-            launcher.cleanUp(session.id());
-            lock.lock();
-            try {
-                sessions.remove(session);
-            } finally {
-                lock.unlock();
-            }
-        });
-    }
-
-    /**
-     * Whether a session of the key busy with housekeeping (a background {@code /clear}, a ping) will be
-     * free for the next request after {@code ahead} others: then a new conversation waits the rest of that
-     * reset (a few ms) instead of resetting another session, which would cost a whole {@code /clear}, run two
-     * at once on the same cores, and throw away the conversation that session holds for its client.
-     */
-    private boolean resetSoonFor(SessionKey key, int ahead) {
-        return count(s -> s.key().equals(key) && housekeeping.contains(s)) > ahead;
-    }
-
-    private int waiting(SessionKey key) {
-        return (int) waiters.stream().filter(w -> w.key.equals(key)).count();
-    }
-
-    /**
-     * The idle session a request of the key should take: the one holding its conversation, else a clean one,
-     * else (when {@code dirtyToo}) the one idle the longest, to be reset first.
-     */
-    private CliSession pickIdle(SessionKey key, List<Conversation.Turn> history, boolean dirtyToo) {
-        CliSession clean = null;
-        CliSession longestIdle = null;
-        for (CliSession session : sessions) {
-            if (session.state() != CliSession.State.IDLE || !session.key().equals(key) || !session.isAlive()) {
-                continue;
-            }
-            if (session.holds(history)) {
-                return session;
-            }
-            if (clean == null && session.isClean()) {
-                clean = session;
-            }
-            if (longestIdle == null || session.idleSince().isBefore(longestIdle.idleSince())) {
-                longestIdle = session;
-            }
-        }
-        return clean != null ? clean : dirtyToo ? longestIdle : null;
     }
 
     private Lease lease(CliSession session, List<Conversation.Turn> history) {
         session.state(CliSession.State.BUSY);
         boolean continuing = session.holds(history);
+        if (!continuing && session.holdsOngoingConversation()) {
+            staffing.makeUpFor(session); // its client will be back, and should find a clean session then
+        }
         boolean coldStart = session.origin() == CliSession.Origin.OVERFLOW && session.requestCount() == 0;
         if (continuing) {
             metrics.affinityHit();
@@ -545,6 +314,46 @@ final class SessionPool implements AutoCloseable {
         return new Lease(session, continuing, coldStart);
     }
 
+    /**
+     * A wait that ended without a session (time up, client gone): the error to end the request with, or the
+     * session handed to the waiter at the last moment, if its client is still there to use it.
+     */
+    private CliSession endOfWait(Waiter waiter, Instant deadline) {
+        boolean gone = waiter.clientGone();
+        if (!queue.remove(waiter)) {
+            CliSession late = waiter.outcome()
+                    .orElseThrow(() -> GatewayException.internal("A queued request lost its place in the queue"));
+            if (!gone) {
+                return late;
+            }
+            release(late, true, "");
+        }
+        if (gone) {
+            metrics.abandoned();
+            throw clientLeft();
+        }
+        if (!deadline.isAfter(clock.instant())) {
+            throw GatewayException.timeout("No claude session became free before the request timed out");
+        }
+        throw busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
+    }
+
+    /** A waiter that will not take its session: out of the queue, and a session handed to it goes back. */
+    private void abandon(Waiter waiter) {
+        lock.lock();
+        try {
+            if (!queue.remove(waiter)) {
+                try {
+                    waiter.outcome().ifPresent(session -> release(session, true, "its request left the queue"));
+                } catch (RuntimeException failed) {
+                    // the wait had failed anyway
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void checkCanServe() {
         if (closed) {
             throw unavailable("The gateway is shutting down");
@@ -552,8 +361,9 @@ final class SessionPool implements AutoCloseable {
         if (settings.poolSize() + settings.maxOverflow() == 0) {
             throw unavailable("The cli backend has no sessions: LLM_POOL_SIZE and LLM_POOL_MAX_OVERFLOW are both 0");
         }
-        if (lastFailure != null && count(s -> s.state().isLive()) == 0) {
-            throw unavailable(lastFailure);
+        Optional<String> failure = backoff.lastFailure();
+        if (failure.isPresent() && sessions.live() == 0) {
+            throw unavailable(failure.get());
         }
     }
 
@@ -562,21 +372,7 @@ final class SessionPool implements AutoCloseable {
     }
 
     private GatewayException unavailable(String message) {
-        Duration wait = Duration.between(clock.instant(), nextSpawnAt);
-        return GatewayException.unavailable(message, Optional.of(wait.isNegative() ? settings.retryAfter() : wait));
-    }
-
-    private Duration backoff() {
-        Duration delay = FIRST_BACKOFF.multipliedBy(1L << Math.min(consecutiveFailures - 1, 10));
-        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
-    }
-
-    private long liveOverflow() {
-        return count(s -> s.origin() == CliSession.Origin.OVERFLOW && s.state().isLive());
-    }
-
-    private long count(Predicate<CliSession> predicate) {
-        return sessions.stream().filter(predicate).count();
+        return GatewayException.unavailable(message, Optional.of(backoff.retryAfter(clock.instant(), settings.retryAfter())));
     }
 
     /**
@@ -589,16 +385,73 @@ final class SessionPool implements AutoCloseable {
     record Lease(CliSession session, boolean continuing, boolean coldStart) {
     }
 
-    /** A request waiting for a session; fields are guarded by the pool's lock. */
-    private static final class Waiter {
-        private final SessionKey key;
-        private final List<Conversation.Turn> history;
-        private CliSession session;
-        private GatewayException failure;
+    /** What the lifecycle's threads report, applied under the pool's lock. */
+    private final class LifecycleEvents implements SessionLifecycle.Listener {
 
-        private Waiter(SessionKey key, List<Conversation.Turn> history) {
-            this.key = key;
-            this.history = history;
+        @Override
+        public void warm(CliSession session, double seconds) {
+            lock.lock();
+            try {
+                if (closed) {
+                    lifecycle.stop(session);
+                    return;
+                }
+                session.state(CliSession.State.IDLE);
+                backoff.succeeded();
+                log.log(INFO, () -> String.format("session %s: warm after %.2f s (pid %d)", session.id(), seconds,
+                                                  session.info().pid().orElse(-1)));
+                dispatch();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void startFailed(CliSession session, String why) {
+            lock.lock();
+            try {
+                session.state(CliSession.State.FAILED);
+                String failure = "cannot start a claude session: " + why;
+                Duration wait = backoff.failed(failure, clock.instant());
+                log.log(WARNING, "session " + session.id() + ": failed to start (" + why + "); next attempt in "
+                        + wait.toSeconds() + " s");
+                if (sessions.live() == 0) {
+                    queue.failAll(unavailable(failure));
+                }
+                dispatch();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A process that ended while idle is replaced now; one that ended mid-turn is reported by its turn. */
+        @Override
+        public void exited(CliSession session) {
+            lock.lock();
+            try {
+                if (!closed && session.state() == CliSession.State.IDLE) {
+                    staffing.replace(session, "its process exited while idle");
+                    staffing.topUpWarm();
+                    dispatch();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void retired(CliSession session) {
+            lock.lock();
+            try {
+                sessions.remove(session);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void choreDone(CliSession session, boolean fine, String reason) {
+            release(session, fine, reason);
         }
     }
 }

@@ -30,7 +30,7 @@ sealed interface TurnOutcome {
     /**
      * The process exited during the turn.
      *
-     * @param emittedAnything whether the client already received part of the answer (no retry then)
+     * @param emittedAnything whether part of the answer went into the turn's sink (for a stream: to the client)
      * @param exitStatus      the process's exit status
      * @param stderr          the end of its stderr
      */

@@ -55,6 +55,19 @@ final class CliFixture implements AutoCloseable {
      * @param behaviour FAKE_CLI_* variables for the fake
      */
     static CliFixture start(Path dir, Map<String, String> settings, Map<String, String> behaviour) {
+        return start(dir, settings, behaviour, CliBackendProvider.FAILED_LISTED);
+    }
+
+    /**
+     * Starts a backend whose failed sessions stay listed for a given time (a minute in production).
+     *
+     * @param dir          a temporary directory for the launcher, the transcript and the sessions
+     * @param settings     LLM_* settings on top of the test defaults (pool size 1, no overflow)
+     * @param behaviour    FAKE_CLI_* variables for the fake
+     * @param failedListed how long a failed session stays in {@code sessions()}
+     */
+    static CliFixture start(Path dir, Map<String, String> settings, Map<String, String> behaviour,
+                            Duration failedListed) {
         Path transcript = dir.resolve("transcript.log");
         Map<String, String> fake = new HashMap<>(behaviour);
         fake.put("FAKE_CLI_TRANSCRIPT", transcript.toString());
@@ -66,7 +79,7 @@ final class CliFixture implements AutoCloseable {
         config.put("PATH", System.getenv("PATH"));
         config.putAll(settings);
         TestPluginContext context = TestPluginContext.of(config);
-        CliBackend backend = (CliBackend) new CliBackendProvider().create(context);
+        CliBackend backend = CliBackendProvider.create(context, failedListed);
         return new CliFixture(backend, context, transcript);
     }
 
@@ -94,6 +107,13 @@ final class CliFixture implements AutoCloseable {
     Answer chat(ChatRequest request, Instant deadline, ChatSink observer) {
         RecordingSink sink = new RecordingSink(observer);
         TestExchange exchange = new TestExchange(request, deadline);
+        backend.chat(exchange, sink);
+        return new Answer(sink.deltas(), sink.completion(), exchange.annotations());
+    }
+
+    /** Serves one request through an exchange the test holds (to make its client leave, say). */
+    Answer chat(TestExchange exchange) {
+        RecordingSink sink = new RecordingSink();
         backend.chat(exchange, sink);
         return new Answer(sink.deltas(), sink.completion(), exchange.annotations());
     }
@@ -134,6 +154,13 @@ final class CliFixture implements AutoCloseable {
                                JsonObject body) {
         return new ChatRequest(model, messages, maxTokens, OptionalDouble.empty(), OptionalDouble.empty(), stop, false,
                                false, Optional.empty(), OptionalLong.empty(), Map.of(), body);
+    }
+
+    /** A streamed request: its deltas reach the sink (the client) as the turn produces them. */
+    static ChatRequest streamed(String prompt) {
+        return new ChatRequest("claude-sonnet", List.of(ChatMessage.of(Role.USER, prompt)), OptionalInt.empty(),
+                               OptionalDouble.empty(), OptionalDouble.empty(), List.of(), true, false, Optional.empty(),
+                               OptionalLong.empty(), Map.of(), JsonValue.EMPTY_JSON_OBJECT);
     }
 
     static void await(BooleanSupplier condition, Duration timeout, Supplier<String> failure) {

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatMessage;
@@ -20,6 +22,7 @@ import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
+import io.llmgateway.testing.TestExchange;
 
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
@@ -117,6 +120,55 @@ final class TestCliBackend {
             assertTrue(first.get().text().startsWith("echo: first"));
             assertTrue(second.text().startsWith("echo: second"));
             assertEquals(1, cli.sessions().size());
+        }
+    }
+
+    @Test
+    void queuedRequestsWhoseClientsLeaveAreDroppedWithoutReachingTheCli() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_QUEUE_TIMEOUT", "20"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            String slow = "a long slow answer of ten words or so [[slow]]"; // about 2.4 s
+            Future<CliFixture.Answer> first = clients.submit(() -> cli.chat(slow));
+            CliFixture.await(() -> cli.sessions().getFirst().state().equals("busy"), Duration.ofSeconds(5), () -> "never busy");
+            List<TestExchange> exchanges = new ArrayList<>();
+            List<Future<CliFixture.Answer>> queued = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                TestExchange exchange = new TestExchange(CliFixture.request("queued " + i), Instant.now().plusSeconds(30));
+                exchanges.add(exchange);
+                queued.add(clients.submit(() -> cli.chat(exchange)));
+            }
+            Thread.sleep(300); // all of them in the queue
+
+            exchanges.forEach(exchange -> exchange.clientGone(true));
+
+            for (Future<CliFixture.Answer> request : queued) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> request.get(2, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof ClientDisconnectedException, e.getCause().toString());
+            }
+            assertFalse(first.isDone(), "dropped while they waited, not when the session came free");
+            assertTrue(first.get().text().startsWith("echo: a long slow answer"));
+            assertEquals(List.of(slow), userTurns(cli), "nothing of theirs reached the CLI");
+            assertEquals(40, cli.counter("llm_cli_abandoned_requests_total"));
+            assertEquals(1, cli.sessions().size());
+        }
+    }
+
+    @Test
+    void aRequestWhoseClientIsGoneOnArrivalGetsNoSession() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "2"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThrows(ClientDisconnectedException.class, () -> cli.chat(
+                    new TestExchange(CliFixture.request("to an idle session"), Instant.now().plusSeconds(30)).clientGone(true)));
+            Future<CliFixture.Answer> busy = clients.submit(() -> cli.chat("keeps the pool busy [[slow]]"));
+            CliFixture.await(() -> cli.sessions().getFirst().state().equals("busy"), Duration.ofSeconds(5), () -> "never busy");
+
+            assertThrows(ClientDisconnectedException.class, () -> cli.chat(
+                    new TestExchange(CliFixture.request("to a busy pool"), Instant.now().plusSeconds(30)).clientGone(true)));
+
+            assertEquals(1, cli.sessions().size(), "no overflow session spawned for it: " + cli.sessions());
+            busy.get();
+            assertEquals(List.of("keeps the pool busy [[slow]]"), userTurns(cli));
+            assertEquals(2, cli.counter("llm_cli_abandoned_requests_total"));
         }
     }
 
@@ -287,7 +339,7 @@ final class TestCliBackend {
         try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp()) {
             int[] seen = {0};
             assertThrows(ClientDisconnectedException.class, () -> cli.chat(
-                    CliFixture.request("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
+                    CliFixture.streamed("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
                         if (delta instanceof ChatDelta.Text && ++seen[0] == 2) {
                             throw new ClientDisconnectedException(new IOException("gone"));
                         }

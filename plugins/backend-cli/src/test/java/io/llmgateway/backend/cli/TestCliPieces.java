@@ -1,5 +1,9 @@
 package io.llmgateway.backend.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.List;
 
@@ -59,6 +63,34 @@ final class TestCliPieces {
                                                                 .add("result", "boom").build(), retry);
         assertEquals(502, unknown.status());
         assertTrue(unknown.getMessage().contains("boom"));
+    }
+
+    @Test
+    void startFailuresAreDescribedInWords() {
+        List<Exception> failures = List.of(
+                new UncheckedIOException(new AccessDeniedException("/work/cli-1/config")),
+                new FileSystemException("/work/cli-1/config", null, "Not a directory"),
+                new IOException(),
+                new NullPointerException("Cannot invoke \"java.nio.file.Path.resolve(String)\" because \"root\" is null"),
+                new IllegalStateException());
+
+        List<String> reasons = failures.stream().map(CliErrors::whyNotStarted).toList();
+
+        assertEquals(List.of("cannot prepare its files: /work/cli-1/config: permission denied",
+                             "cannot prepare its files: /work/cli-1/config: not a directory",
+                             "an input or output error without detail",
+                             "an unexpected error in the gateway (its log has the details)",
+                             "an unexpected error in the gateway (its log has the details)"), reasons);
+        assertEquals("the claude process exited (status 1)",
+                     CliErrors.whyNotStarted(new IOException("the claude process exited (status 1)")));
+    }
+
+    @Test
+    void aTurnEndedWithoutAnAnswerIsDescribedInWords() {
+        JsonObject result = Json.createObjectBuilder().add("type", "result").add("subtype", "error_during_execution").build();
+
+        assertEquals("The claude CLI ended the turn without an answer: it failed while running the turn",
+                     CliErrors.unfinished(result).getMessage());
     }
 
     private static JsonObject result(int status) {

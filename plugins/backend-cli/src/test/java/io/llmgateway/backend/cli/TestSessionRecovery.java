@@ -1,19 +1,27 @@
 package io.llmgateway.backend.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
 
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +56,33 @@ final class TestSessionRecovery {
     }
 
     @Test
+    void aKilledOverflowSessionIsReplacedWithoutWaitingForTheNextQueue() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_MAX_OVERFLOW", "1"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<CliFixture.Answer> one = clients.submit(() -> cli.chat("one [[slow]]"));
+            Future<CliFixture.Answer> two = clients.submit(() -> cli.chat("two [[slow]]"));
+            one.get();
+            two.get();
+            SessionInfo overflow = cli.sessions().stream().filter(s -> s.origin().equals("overflow")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no overflow session: " + cli.sessions()));
+            CliFixture.await(() -> cli.sessions().stream().allMatch(s -> s.state().equals("idle")), WAIT,
+                             () -> "not idle: " + cli.sessions());
+
+            kill(overflow);
+
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.origin().equals("overflow")
+                                     && s.state().equals("idle") && !s.id().equals(overflow.id())),
+                             WAIT, () -> "the overflow session was not replaced: " + cli.sessions());
+        }
+    }
+
+    @Test
     void aSessionKilledMidAnswerEndsTheRequestCleanly() throws Exception {
         try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of()).awaitUp();
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             SessionInfo session = cli.sessions().getFirst();
             Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(
-                    CliFixture.request("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
+                    CliFixture.streamed("[[long]] [[slow]]"), Instant.now().plusSeconds(30), delta -> {
                         if (delta instanceof ChatDelta.Text) {
                             kill(session);
                         }
@@ -66,6 +95,27 @@ final class TestSessionRecovery {
             assertTrue(error.getMessage().contains("died"), error.getMessage());
             CliFixture.await(() -> cli.health().isUp() && cli.sessions().stream().anyMatch(s -> s.state().equals("idle")),
                              WAIT, () -> "no replacement: " + cli.sessions());
+        }
+    }
+
+    @Test
+    void aWholeAnswerIsServedAgainWhenItsSessionDiesMidAnswer() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_POOL_SIZE", "2"), Map.of()).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            CliFixture.await(() -> cli.health().detail().startsWith("2 "), WAIT, () -> "not 2 warm: " + cli.health());
+            List<ChatDelta> seen = new CopyOnWriteArrayList<>();
+            Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(
+                    CliFixture.request("one two three four five six [[slow]]"), Instant.now().plusSeconds(30),
+                    seen::add));
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("busy")), WAIT, () -> "never busy");
+            SessionInfo serving = cli.sessions().stream().filter(s -> s.state().equals("busy")).findFirst().orElseThrow();
+
+            Thread.sleep(700); // three or four words into the turn
+            kill(serving);
+
+            assertEquals("echo: one two three four five six [[slow]] [turn=1]", answer.get().text());
+            assertEquals(1, seen.stream().filter(ChatDelta.Finish.class::isInstance).count(), seen.toString());
+            assertEquals(answer.get().text(), ChatCompletion.of(seen).text(), "the sink saw no part of the first attempt");
         }
     }
 
@@ -99,6 +149,34 @@ final class TestSessionRecovery {
                              WAIT, () -> "the hung process still runs");
             CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("idle")), WAIT,
                              () -> "no replacement: " + cli.sessions());
+        }
+    }
+
+    @Test
+    void aTurnTheCliStopsReadingEndsItsSessionInsteadOfBlockingItsRequest() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of("FAKE_CLI_STOP_READING_ON_TURN", "1",
+                                                                     "FAKE_CLI_REPLY", "ok")).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            cli.chat("the last line it reads");
+            SessionInfo deaf = cli.sessions().getFirst();
+            // continues the conversation, so all 200 KB go to the process that no longer reads: more than its pipe holds
+            List<ChatMessage> continued = List.of(ChatMessage.of(Role.USER, "the last line it reads"),
+                                                  ChatMessage.of(Role.ASSISTANT, "ok"),
+                                                  ChatMessage.of(Role.USER, "x ".repeat(100_000)));
+            long started = System.nanoTime();
+            Future<CliFixture.Answer> answer = clients.submit(() -> cli.chat(CliFixture.request(
+                    "claude-sonnet", continued, List.of(), OptionalInt.empty(), JsonValue.EMPTY_JSON_OBJECT)));
+            try {
+                assertEquals("ok", answer.get(25, TimeUnit.SECONDS).text(), "served again on a new session");
+            } finally {
+                kill(deaf); // frees a request blocked for good, should it be
+            }
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(CliProcess.STDIN_TIMEOUT) >= 0 && took.compareTo(Duration.ofSeconds(20)) < 0,
+                       "the write gave up after " + CliProcess.STDIN_TIMEOUT + ": " + took);
+            assertTrue(cli.sessions().stream().anyMatch(s -> s.id().equals(deaf.id()) && s.state().equals("failed")),
+                       cli.sessions().toString());
         }
     }
 
@@ -139,6 +217,33 @@ final class TestSessionRecovery {
             Thread.sleep(2500);
             assertTrue(cli.counter("llm_cli_spawn_failures_total") - failuresSoFar <= 2,
                        "backs off instead of respawning: " + cli.counter("llm_cli_spawn_failures_total"));
+        }
+    }
+
+    @Test
+    void aSessionThatCannotPrepareItsFilesIsReportedInWords() throws Exception {
+        Files.createDirectories(dir.resolve("sessions"));
+        for (int i = 1; i <= 3; i++) {
+            Files.writeString(dir.resolve("sessions").resolve("cli-" + i), "in the way"); // where its directory goes
+        }
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of())) {
+            CliFixture.await(() -> cli.health().state() == BackendHealth.State.DOWN, WAIT, () -> "not down: " + cli.health());
+
+            GatewayException e = assertThrows(GatewayException.class, () -> cli.chat("hi"));
+
+            assertEquals(503, e.status());
+            assertTrue(e.getMessage().startsWith("cannot start a claude session: cannot prepare its files: "), e.getMessage());
+            assertTrue(e.getMessage().matches(".*/cli-\\d/config: not a directory"), e.getMessage());
+        }
+    }
+
+    @Test
+    void credentialsThatAreNotAFileDoNotHoldUpTheStart() throws Exception {
+        Path fifo = dir.resolve("credentials.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+
+        try (CliFixture cli = CliFixture.start(dir, Map.of("LLM_CLI_CREDENTIALS", fifo.toString()), Map.of())) {
+            cli.awaitUp(); // reading the pipe would wait for a writer that never comes
         }
     }
 
