@@ -54,6 +54,7 @@ final class AnthropicRenderer {
                     : message(model, List.of(AnthropicEvents.textBlock(String.join("", cut.deltas()))),
                             "end_turn", null, BROKEN_OFF_USAGE).firstHalf();
             case Reply.Hang ignored -> ReplyPlan.hang();
+            case Reply.Drop ignored -> ReplyPlan.drop();
             case Reply.Malformed malformed -> ReplyPlan.raw(malformed.body() != null ? malformed.body()
                     : stream ? "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\n\ndata: not json\n\n"
                     : "{\"id\":\"msg_broken\",\"type\":\"message\",\"content\":[", stream);

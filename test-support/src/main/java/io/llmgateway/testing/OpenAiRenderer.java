@@ -73,6 +73,7 @@ final class OpenAiRenderer {
                     : completion.whole(String.join("", cut.deltas()), List.of(), cut.deltas(), "stop", BROKEN_OFF_USAGE)
                             .firstHalf();
             case Reply.Hang ignored -> ReplyPlan.hang();
+            case Reply.Drop ignored -> ReplyPlan.drop();
             case Reply.Malformed malformed -> ReplyPlan.raw(malformed.body() != null ? malformed.body()
                     : variant.stream() ? "data: {\"id\":\"chatcmpl-broken\",\"object\":\n\ndata: not json\n\n"
                     : "{\"id\":\"chatcmpl-broken\",\"object\":\"chat.completion\",\"choices\":[", variant.stream());

@@ -41,7 +41,8 @@ import jakarta.json.JsonObject;
  * </table>
  */
 public sealed interface Reply
-        permits Reply.Text, Reply.ToolUse, Reply.HttpError, Reply.StreamError, Reply.Cut, Reply.Hang, Reply.Malformed {
+        permits Reply.Text, Reply.ToolUse, Reply.HttpError, Reply.StreamError, Reply.Cut, Reply.Hang, Reply.Drop,
+        Reply.Malformed {
 
     /** Stop reasons a {@link Text} reply may end with. */
     Set<String> TEXT_STOP_REASONS = Set.of("end_turn", "max_tokens", "stop_sequence");
@@ -257,6 +258,13 @@ public sealed interface Reply
     }
 
     /**
+     * A connection closed before any answer: the request is read, then the TCP connection is closed without
+     * a status line, as by an upstream that crashed or a proxy that gave up on it.
+     */
+    record Drop() implements Reply {
+    }
+
+    /**
      * A 200 whose body is not what it claims to be: for a streamed request a {@code text/event-stream}
      * whose first event's data is broken JSON, otherwise an {@code application/json} body that is not
      * JSON.
@@ -357,6 +365,11 @@ public sealed interface Reply
     /** {@return a request that is never answered} */
     static Hang hang() {
         return new Hang();
+    }
+
+    /** {@return a request whose connection is closed without an answer} */
+    static Drop drop() {
+        return new Drop();
     }
 
     /** {@return a 200 with a broken body} */

@@ -48,7 +48,9 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
         /** the connection is dropped after the last part, without the chunked-encoding terminator */
         DROP_CONNECTION,
         /** nothing is sent; the connection is dropped when the fake closes */
-        HANG
+        HANG,
+        /** nothing is sent; the connection is dropped at once */
+        DROP
     }
 
     /**
@@ -84,7 +86,7 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
     ReplyPlan {
         headers = Map.copyOf(headers);
         parts = List.copyOf(parts);
-        if (!chunked && ending != Ending.HANG && parts.size() != 1) {
+        if (!chunked && ending != Ending.HANG && ending != Ending.DROP && parts.size() != 1) {
             throw new IllegalArgumentException("a body with a content-length is one part");
         }
     }
@@ -108,6 +110,11 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
     /** {@return a plan that never answers} */
     static ReplyPlan hang() {
         return new ReplyPlan(200, Map.of(), false, List.of(), Duration.ZERO, Ending.HANG);
+    }
+
+    /** {@return a plan that drops the connection without an answer} */
+    static ReplyPlan drop() {
+        return new ReplyPlan(200, Map.of(), false, List.of(), Duration.ZERO, Ending.DROP);
     }
 
     /** {@return this one-part plan's headers and the first half of its body, then a dropped connection} */
@@ -136,6 +143,9 @@ record ReplyPlan(int status, Map<String, String> headers, boolean chunked, List<
     boolean send(HttpExchange exchange, long messageNumber, CountDownLatch closed) throws InterruptedException {
         if (ending == Ending.HANG) {
             closed.await();
+            throw new DropConnection();
+        }
+        if (ending == Ending.DROP) {
             throw new DropConnection();
         }
         Headers responseHeaders = exchange.getResponseHeaders();

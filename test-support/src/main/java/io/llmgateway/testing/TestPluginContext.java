@@ -1,10 +1,14 @@
 package io.llmgateway.testing;
 
+import java.text.MessageFormat;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +21,7 @@ import io.llmgateway.api.PluginMetrics;
 /**
  * A {@link PluginContext} as the host makes one, for creating a plugin directly in a test: configuration
  * from a map (never the real environment), counters and gauges a test can read (with their tags), a clock
- * the test may control, its own scheduler (shut down by {@link #close()}).
+ * the test may control, its own scheduler (shut down by {@link #close()}), a logger whose lines a test can read.
  */
 public final class TestPluginContext implements PluginContext, AutoCloseable {
 
@@ -26,6 +30,8 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     private final Map<String, Map<Map<String, String>, AtomicLong>> counters = new ConcurrentHashMap<>();
     private final Map<String, Supplier<? extends Number>> gauges = new ConcurrentHashMap<>();
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final System.Logger logger = new RecordingLogger(System.getLogger("test.plugin"), logged);
 
     private TestPluginContext(Map<String, String> config, Clock clock) {
         this.config = Map.copyOf(config);
@@ -95,6 +101,16 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
         return gauges.get(name).get().doubleValue();
     }
 
+    /**
+     * What the plugin logged so far, one entry per call: the level's name, a space and the message (with a
+     * throwable's class appended as {@code [thrown CLASS]}, which a one-line log must not have).
+     *
+     * @return the entries, oldest first
+     */
+    public List<String> logged() {
+        return List.copyOf(logged);
+    }
+
     @Override
     public String pluginName() {
         return "test";
@@ -129,7 +145,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public System.Logger logger() {
-        return System.getLogger("test.plugin");
+        return logger;
     }
 
     @Override
@@ -145,5 +161,30 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+    }
+
+    /** Records every line it is given, and passes it on to the platform's logger. */
+    private record RecordingLogger(System.Logger target, List<String> lines) implements System.Logger {
+        @Override
+        public String getName() {
+            return target.getName();
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
+            lines.add(level.getName() + " " + message + (thrown == null ? "" : " [thrown " + thrown.getClass().getName() + "]"));
+            target.log(level, bundle, message, thrown);
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            lines.add(level.getName() + " " + (params == null || params.length == 0 ? format : MessageFormat.format(format, params)));
+            target.log(level, bundle, format, params);
+        }
     }
 }

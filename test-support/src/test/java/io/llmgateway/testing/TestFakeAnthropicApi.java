@@ -217,6 +217,24 @@ final class TestFakeAnthropicApi {
     }
 
     @Test
+    void aDroppedRequestGetsNotEvenAStatusLine() throws Exception {
+        api.enqueue(Reply.drop());
+        byte[] body = SIMPLE_BODY.getBytes(StandardCharsets.UTF_8);
+
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: fake\r\ncontent-length: " + body.length + "\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+
+            assertEquals(-1, socket.getInputStream().read(), "closed without a byte");
+        }
+        assertEquals("Hello from the fake Anthropic API.", Jsons.parseObject(post(SIMPLE_BODY).body())
+                .getJsonArray("content").getJsonObject(0).getString("text"), "the fake serves on");
+    }
+
+    @Test
     void aHungRequestIsNeverAnsweredUntilTheFakeCloses() throws Exception {
         api.enqueue(Reply.hang());
         HttpRequest hung = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/messages"))

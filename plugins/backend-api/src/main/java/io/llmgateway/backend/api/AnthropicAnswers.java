@@ -34,6 +34,7 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
     private final ChatSink sink;
     private final boolean stream;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private SseReader events;
     private boolean emitted;
     private long inputTokens;
     private long cacheRead;
@@ -51,17 +52,29 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
         if (stream) {
             readStream(new SseReader(body));
         } else {
+            JsonObject message;
             try {
-                readMessage(body.readJsonObject(JSON));
+                message = body.readJsonObject(JSON);
             } catch (RuntimeException e) {
-                throw malformed("JSON that does not parse");
+                throw malformed("a body that is not JSON");
             }
+            readMessage(message);
         }
     }
 
     @Override
     public boolean emitted() {
         return emitted;
+    }
+
+    @Override
+    public boolean streamed() {
+        return stream;
+    }
+
+    @Override
+    public int events() {
+        return events == null ? 0 : events.events();
     }
 
     /** A whole (non-streamed) message. */
@@ -92,13 +105,14 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
 
     /** A stream of events, ending with {@code message_stop}. */
     void readStream(SseReader events) throws IOException {
+        this.events = events;
         Optional<SseReader.Event> next;
         while ((next = events.next()).isPresent()) {
             SseReader.Event event = next.get();
             if (event.name().equals("ping") || event.data().isEmpty()) {
                 continue;
             }
-            JsonObject data = parse(event.data());
+            JsonObject data = parse(event.data(), events.events());
             switch (data.getString("type", event.name())) {
                 case "message_start" -> {
                     JsonObject message = data.getJsonObject("message");
@@ -121,15 +135,17 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
                     JsonObject error = data.getJsonObject("error");
                     String type = error == null ? "api_error" : error.getString("type", "api_error");
                     String message = error == null ? event.data() : error.getString("message", "");
-                    throw new UpstreamCall.UpstreamEventError(UpstreamErrors.fromAnthropicEvent(type, message),
-                                                              type.equals("overloaded_error") || type.equals("api_error"));
+                    throw new UpstreamCall.BrokenAnswer(UpstreamErrors.fromAnthropicEvent(type, message),
+                                                        type.equals("overloaded_error") || type.equals("api_error"));
                 }
                 default -> {
                     // content_block_stop, ping and future event types
                 }
             }
         }
-        throw new IOException("the stream ended before message_stop");
+        throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
+                "The stream from Anthropic ended after " + ConnectionFailures.events(events.events())
+                        + ", before message_stop"), true);
     }
 
     private void blockStart(JsonObject data) {
@@ -221,11 +237,11 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
         }
     }
 
-    private static JsonObject parse(String json) {
+    private static JsonObject parse(String json, int event) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         } catch (RuntimeException e) {
-            throw malformed("JSON that does not parse");
+            throw malformed("an event that is not JSON (event " + event + " of the stream)");
         }
     }
 

@@ -59,15 +59,16 @@ final class ApiBackend implements Backend {
                 String modelId = settings.aliases().getOrDefault(model, model);
                 exchange.annotate("upstream_model", modelId);
                 String body = AnthropicRequests.build(request, modelId, settings.defaultMaxTokens(), request.stream());
-                anthropic.orElseThrow().run("/v1/messages", body, exchange.deadline(),
+                anthropic.orElseThrow().run(exchange.requestId(), "/v1/messages", body, exchange.deadline(),
                                             new AnthropicAnswers(sink, request.stream()));
                 return;
             }
             String upstreamModel = openAiModels.flatMap(upstream -> upstream.upstreamName(model))
                     .orElseThrow(() -> GatewayException.modelNotFound(model));
             exchange.annotate("upstream_model", upstreamModel);
-            openAi.orElseThrow().run("/v1/chat/completions", OpenAiRelay.request(request.body(), upstreamModel),
-                                     exchange.deadline(), new OpenAiRelay(sink, model, request.stream()));
+            UpstreamCall relayed = openAi.orElseThrow();
+            relayed.run(exchange.requestId(), "/v1/chat/completions", OpenAiRelay.request(request.body(), upstreamModel),
+                        exchange.deadline(), new OpenAiRelay(sink, relayed.upstream(), model, request.stream()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw GatewayException.unavailable("The gateway is shutting down", Optional.empty());

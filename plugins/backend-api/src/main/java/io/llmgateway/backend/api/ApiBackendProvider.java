@@ -32,7 +32,8 @@ public final class ApiBackendProvider implements BackendProvider {
                                                               "anthropic-version", settings.anthropicVersion()),
                                                        settings.connectTimeout(), context.clock(), context.scheduler());
             clients.add(client);
-            return new UpstreamCall(client, "Anthropic", settings.maxRetries(), context.clock());
+            return new UpstreamCall(client, "Anthropic", settings.maxRetries(), settings.connectTimeout(), context.clock(),
+                                    context.logger());
         });
         Optional<UpstreamCall> openAi = Optional.empty();
         Optional<OpenAiModels> openAiModels = Optional.empty();
@@ -42,12 +43,13 @@ public final class ApiBackendProvider implements BackendProvider {
             UpstreamClient client = new UpstreamClient(settings.openAiBaseUrl().get(), headers,
                                                        settings.connectTimeout(), context.clock(), context.scheduler());
             clients.add(client);
-            OpenAiModels models = new OpenAiModels(client, settings.openAiModels(), context.logger());
+            OpenAiModels models = new OpenAiModels(client, settings.openAiModels(), settings.connectTimeout(),
+                                                   context.logger());
             models.refresh();
             context.scheduler().scheduleWithFixedDelay(models::refresh, OpenAiModels.REFRESH.toSeconds(),
                                                        OpenAiModels.REFRESH.toSeconds(), TimeUnit.SECONDS);
             openAi = Optional.of(new UpstreamCall(client, "the upstream at " + client.base(), settings.maxRetries(),
-                                                  context.clock()));
+                                                  settings.connectTimeout(), context.clock(), context.logger()));
             openAiModels = Optional.of(models);
         }
         return new ApiBackend(settings, anthropic, openAi, openAiModels, clients);

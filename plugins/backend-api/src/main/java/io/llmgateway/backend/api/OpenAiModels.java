@@ -32,14 +32,16 @@ final class OpenAiModels {
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private final UpstreamClient client;
+    private final Duration connectTimeout;
     private final boolean configured;
     private final System.Logger log;
     private volatile Map<String, String> upstreamNames;
     private volatile List<ModelInfo> listed;
     private volatile String problem;
 
-    OpenAiModels(UpstreamClient client, Map<String, String> configured, System.Logger log) {
+    OpenAiModels(UpstreamClient client, Map<String, String> configured, Duration connectTimeout, System.Logger log) {
         this.client = client;
+        this.connectTimeout = connectTimeout;
         this.configured = !configured.isEmpty();
         this.log = log;
         this.upstreamNames = Map.copyOf(configured);
@@ -51,10 +53,13 @@ final class OpenAiModels {
         if (configured) {
             return;
         }
+        String why;
+        Throwable failure;
         try {
             UpstreamClient.Document response = client.get("/v1/models", TIMEOUT);
             if (response.status() != 200) {
-                throw new IOException("status " + response.status());
+                noteProblem("it answered with status " + response.status(), null);
+                return;
             }
             List<Listed> models = parse(response.body());
             Map<String, String> names = new LinkedHashMap<>();
@@ -66,11 +71,31 @@ final class OpenAiModels {
             if (changed) {
                 log.log(INFO, () -> "OpenAI-compatible upstream " + client.base() + " serves " + names.keySet());
             }
-        } catch (IOException | RuntimeException e) {
-            problem = "cannot list the models of " + client.base() + "/v1/models (" + e.getMessage()
-                    + "); set LLM_OPENAI_MODELS to list them yourself";
-            log.log(WARNING, problem);
+            return;
+        } catch (UpstreamBody.DeadlinePassed e) {
+            why = "it did not answer within " + TIMEOUT.toSeconds() + " s";
+            failure = e;
+        } catch (UpstreamClient.NotAnswered e) {
+            why = ConnectionFailures.notAnswered("it", e, connectTimeout).getMessage();
+            failure = e.getCause();
+        } catch (IOException e) {
+            why = "its answer could not be read";
+            failure = e;
+        } catch (RuntimeException e) {
+            why = "its answer is not a list of models";
+            failure = e;
         }
+        noteProblem(why, failure);
+    }
+
+    private void noteProblem(String why, Throwable failure) {
+        problem = "cannot list the models of " + client.base() + "/v1/models: " + lowerFirst(why)
+                + "; set LLM_OPENAI_MODELS to list them yourself";
+        log.log(WARNING, problem + (failure == null ? "" : " (" + ConnectionFailures.trace(failure) + ")"));
+    }
+
+    private static String lowerFirst(String text) {
+        return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 
     /** The upstream's name for a model a client asked for. */

@@ -28,14 +28,25 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private final ChatSink sink;
+    private final String upstream;
     private final String clientModel;
     private final boolean stream;
+    private SseReader events;
     private boolean emitted;
     private FinishReason finish = FinishReason.STOP;
     private TokenUsage usage;
 
-    OpenAiRelay(ChatSink sink, String clientModel, boolean stream) {
+    /**
+     * Relays one answer.
+     *
+     * @param sink        where the deltas go
+     * @param upstream    the upstream's name in messages
+     * @param clientModel the model name the client asked for
+     * @param stream      whether the client asked for a stream
+     */
+    OpenAiRelay(ChatSink sink, String upstream, String clientModel, boolean stream) {
         this.sink = sink;
+        this.upstream = upstream;
         this.clientModel = clientModel;
         this.stream = stream;
     }
@@ -60,7 +71,7 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
             try {
                 completion = body.readJsonObject(JSON);
             } catch (RuntimeException e) {
-                throw GatewayException.badGateway("The upstream answered JSON that does not parse");
+                throw malformed("a body that is not JSON");
             }
             note(completion);
             emit(completion);
@@ -76,7 +87,18 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
         return emitted;
     }
 
+    @Override
+    public boolean streamed() {
+        return stream;
+    }
+
+    @Override
+    public int events() {
+        return events == null ? 0 : events.events();
+    }
+
     private void readStream(SseReader events) throws IOException {
+        this.events = events;
         Optional<SseReader.Event> next;
         while ((next = events.next()).isPresent()) {
             String data = next.get().data();
@@ -86,15 +108,18 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
             if (data.isEmpty()) {
                 continue;
             }
-            JsonObject chunk = parse(data);
+            JsonObject chunk = parse(data, events.events());
             if (chunk.get("error") instanceof JsonObject error) {
-                throw new UpstreamCall.UpstreamEventError(GatewayException.badGateway(
-                        "The upstream failed mid-answer: " + error.getString("message", "no detail")), false);
+                throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
+                        sentence() + " reported an error in the middle of its stream: "
+                                + error.getString("message", "no detail")), false);
             }
             note(chunk);
             emit(chunk);
         }
-        throw new IOException("the stream ended without [DONE]");
+        throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
+                "The stream from " + upstream + " ended after " + ConnectionFailures.events(events.events())
+                        + ", before [DONE]"), true);
     }
 
     /** Reads the finish reason and usage, wherever in the object they are. */
@@ -128,11 +153,19 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
         return usage.get(name) instanceof JsonNumber number ? number.longValue() : 0;
     }
 
-    private static JsonObject parse(String json) {
+    private JsonObject parse(String json, int event) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         } catch (RuntimeException e) {
-            throw GatewayException.badGateway("The upstream answered JSON that does not parse");
+            throw malformed("an event that is not JSON (event " + event + " of the stream)");
         }
+    }
+
+    private GatewayException malformed(String what) {
+        return GatewayException.badGateway(sentence() + " answered " + what);
+    }
+
+    private String sentence() {
+        return Character.toUpperCase(upstream.charAt(0)) + upstream.substring(1);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 final class SseReader {
 
     private final BufferedReader lines;
+    private int events;
 
     SseReader(InputStream body) {
         this.lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 8192);
@@ -32,6 +33,7 @@ final class SseReader {
         while ((line = lines.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
+                    events++;
                     return Optional.of(new Event(name, data.toString()));
                 }
                 name = "message";
@@ -57,7 +59,16 @@ final class SseReader {
                 }
             }
         }
-        return data == null ? Optional.empty() : Optional.of(new Event(name, data.toString()));
+        if (data == null) {
+            return Optional.empty();
+        }
+        events++;
+        return Optional.of(new Event(name, data.toString()));
+    }
+
+    /** {@return how many events {@link #next()} returned so far} */
+    int events() {
+        return events;
     }
 
     /**

@@ -2,8 +2,12 @@ package io.llmgateway.backend.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.webclient.api.ConnectedSocketChannelInfo;
+import io.helidon.webclient.api.ConnectedSocketInfo;
+import io.helidon.webclient.api.ConnectionListener;
+import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -26,11 +34,14 @@ import io.helidon.webclient.api.WebClient;
  * request and reads the answer itself, on a kept-alive pooled connection. HTTPS upstreams that offer
  * HTTP/2 (ALPN) get it, when the host ships the client's HTTP/2 module; plain HTTP ones use HTTP/1.1.
  * The JDK's HttpClient hands every response between its selector thread and the caller, which cost
- * more CPU than the whole rest of a call on loopback.
+ * more CPU than the whole rest of a call on loopback. A call that fails before its answer's headers
+ * arrive says why in a {@link NotAnswered}, which {@link ConnectionFailures} puts in words.
  */
 final class UpstreamClient implements AutoCloseable {
 
     private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
+    /** The call the current thread is making: the web client connects on the calling thread. */
+    private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
 
     private final WebClient http;
     private final URI base;
@@ -56,6 +67,8 @@ final class UpstreamClient implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .followRedirects(false)
                 .shareConnectionCache(false)
+                .dnsResolver(UpstreamClient::resolve)
+                .connectionListener(new Opened(clock))
                 .build();
         this.deadlines = new UpstreamDeadlines(clock, scheduler);
     }
@@ -70,7 +83,7 @@ final class UpstreamClient implements AutoCloseable {
      * @return the response; closing it ends the call (returning the connection to the pool when the
      *         body was read whole)
      * @throws UpstreamBody.DeadlinePassed when the headers do not arrive before the deadline
-     * @throws IOException                 when the upstream cannot be reached
+     * @throws NotAnswered                 when the call failed before the headers arrived
      */
     UpstreamResponse post(String path, String json, Instant deadline) throws IOException {
         Duration remaining = Duration.between(clock.instant(), deadline);
@@ -79,7 +92,7 @@ final class UpstreamClient implements AutoCloseable {
         }
         HttpClientRequest request = http.post(base + path).readTimeout(remaining).header(JSON);
         headers.forEach(request::header);
-        HttpClientResponse response = send(() -> request.submit(json.getBytes(StandardCharsets.UTF_8)));
+        HttpClientResponse response = send(() -> request.submit(json.getBytes(StandardCharsets.UTF_8)), deadline);
         return new UpstreamResponse(response, new UpstreamBody(response, deadline, clock, deadlines));
     }
 
@@ -89,12 +102,13 @@ final class UpstreamClient implements AutoCloseable {
      * @param path    the path under the base URL
      * @param timeout how long the whole call may take
      * @return the status and the body
-     * @throws IOException when the upstream cannot be reached or does not answer in time
+     * @throws UpstreamBody.DeadlinePassed when it does not answer in time
+     * @throws IOException                 when the upstream cannot be reached or its answer cannot be read
      */
     Document get(String path, Duration timeout) throws IOException {
         HttpClientRequest request = http.get(base + path).readTimeout(timeout);
         headers.forEach(request::header);
-        try (HttpClientResponse response = send(request::request)) {
+        try (HttpClientResponse response = send(request::request, clock.instant().plus(timeout))) {
             return new Document(response.status().code(), response.as(String.class));
         } catch (RuntimeException e) {
             throw UpstreamBody.asIOException(e);
@@ -111,19 +125,106 @@ final class UpstreamClient implements AutoCloseable {
         http.closeResource();
     }
 
-    private static HttpClientResponse send(Call call) throws IOException {
+    private HttpClientResponse send(Call call, Instant deadline) throws IOException {
+        Attempt attempt = new Attempt(deadline);
+        ATTEMPT.set(attempt);
         try {
             return call.send();
         } catch (RuntimeException e) {
-            if (e instanceof UncheckedIOException unchecked && unchecked.getCause() instanceof SocketTimeoutException) {
+            Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+            // a read times out at the deadline; a connection attempt, at the connect timeout
+            if (cause instanceof SocketTimeoutException && !clock.instant().plusMillis(20).isBefore(deadline)) {
                 throw new UpstreamBody.DeadlinePassed();
             }
-            throw UpstreamBody.asIOException(e);
+            throw new NotAnswered(cause, attempt.opened != null);
+        } finally {
+            ATTEMPT.remove();
+            attempt.endHandshakeTimeout();
+        }
+    }
+
+    /** Resolves as the web client's own resolver does, but fails with the JDK's UnknownHostException. */
+    private static InetAddress resolve(String host, DnsAddressLookup lookup) {
+        try {
+            InetAddress[] addresses = lookup.filter(InetAddress.getAllByName(host));
+            if (addresses.length == 0) {
+                throw new UnknownHostException(host + " has no address of the kind looked up");
+            }
+            return addresses[0];
+        } catch (UnknownHostException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private interface Call {
         HttpClientResponse send();
+    }
+
+    /**
+     * One call's connection attempt. The web client reads a new connection's TLS handshake with no timeout at
+     * all, so a peer that never answers it would hold the call forever: the handshake gets the time left to
+     * the deadline, lifted again once the call has its answer unless the web client set a read timeout of its
+     * own meanwhile (HTTP/1.1 does, per request; an HTTP/2 connection's reader must not keep it).
+     */
+    private static final class Attempt {
+        private final Instant deadline;
+        private Socket opened;
+        private int handshakeMillis;
+
+        Attempt(Instant deadline) {
+            this.deadline = deadline;
+        }
+
+        void opened(Socket socket, Clock clock) throws SocketException {
+            // a millisecond under the request's own read timeout, so the two can be told apart
+            handshakeMillis = (int) Math.clamp(Duration.between(clock.instant(), deadline).toMillis() - 1, 1, Integer.MAX_VALUE);
+            socket.setSoTimeout(handshakeMillis);
+            opened = socket;
+        }
+
+        void endHandshakeTimeout() {
+            if (opened == null) {
+                return;
+            }
+            try {
+                if (opened.getSoTimeout() == handshakeMillis) {
+                    opened.setSoTimeout(0);
+                }
+            } catch (SocketException closed) {
+                // no timeout left to lift
+            }
+        }
+    }
+
+    /** Hands each connection the web client opens to the calling thread's attempt. */
+    private record Opened(Clock clock) implements ConnectionListener {
+        @Override
+        public void socketConnected(ConnectedSocketInfo info) throws IOException {
+            Attempt attempt = ATTEMPT.get();
+            if (attempt != null) {
+                attempt.opened(info.socket(), clock);
+            }
+        }
+
+        @Override
+        public void socketChannelConnected(ConnectedSocketChannelInfo info) {
+            // socket channels are for Unix domain sockets, which no upstream uses
+        }
+    }
+
+    /** The call failed before the answer's status and headers arrived; the cause says how. */
+    static final class NotAnswered extends IOException {
+        private final boolean connected;
+
+        NotAnswered(Throwable cause, boolean connected) {
+            super("no answer", cause);
+            this.connected = connected;
+        }
+
+        /** Whether the call opened a TCP connection (it may also have found one in the pool, or none). */
+        boolean connected() {
+            return connected;
+        }
     }
 
     /** An answer's status, a header and its body. */

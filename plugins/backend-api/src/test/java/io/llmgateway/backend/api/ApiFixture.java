@@ -46,6 +46,11 @@ final class ApiFixture implements AutoCloseable {
         return backend;
     }
 
+    /** What the backend logged, one entry per line (see {@link TestPluginContext#logged()}). */
+    List<String> logged() {
+        return context.logged();
+    }
+
     RecordingSink chat(String json) {
         return chat(json, Instant.now().plusSeconds(30), delta -> { });
     }

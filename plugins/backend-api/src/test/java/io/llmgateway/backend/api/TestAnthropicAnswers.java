@@ -112,7 +112,7 @@ final class TestAnthropicAnswers {
     void anErrorEventEndsTheStream() {
         AnthropicAnswers answers = new AnthropicAnswers(deltas::add, true);
 
-        UpstreamCall.UpstreamEventError e = assertThrows(UpstreamCall.UpstreamEventError.class, () -> answers.readStream(sse("""
+        UpstreamCall.BrokenAnswer e = assertThrows(UpstreamCall.BrokenAnswer.class, () -> answers.readStream(sse("""
                 event: message_start
                 data: {"type":"message_start","message":{"usage":{"input_tokens":1}}}
 
@@ -134,11 +134,15 @@ final class TestAnthropicAnswers {
     void aStreamThatEndsEarlyIsAnError() {
         AnthropicAnswers answers = new AnthropicAnswers(deltas::add, true);
 
-        assertThrows(IOException.class, () -> answers.readStream(sse("""
+        UpstreamCall.BrokenAnswer e = assertThrows(UpstreamCall.BrokenAnswer.class, () -> answers.readStream(sse("""
                 event: message_start
                 data: {"type":"message_start","message":{"usage":{"input_tokens":1}}}
 
                 """)));
+
+        assertEquals("The stream from Anthropic ended after 1 event, before message_stop", e.error().getMessage());
+        assertEquals(502, e.error().status());
+        assertTrue(e.retryable(), "nothing reached the client");
         assertFalse(answers.emitted());
     }
 
