@@ -48,6 +48,7 @@ final class Shutdown {
                 gateway.calls().stopAll();
                 gateway.calls().awaitNone(LAST_WORDS);
             }
+            gateway.connections().awaitIdle(LAST_WORDS);
             gateway.connections().closeAll();
             stopping.join(LAST_WORDS.toMillis());
         } catch (InterruptedException e) {

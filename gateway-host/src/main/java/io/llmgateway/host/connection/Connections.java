@@ -122,6 +122,25 @@ public final class Connections {
     }
 
     /**
+     * Waits until no connection is serving a request: a call that ended has still to write its last bytes
+     * (a stream's final chunk) and pass the request's end.
+     *
+     * @param timeout how long at most
+     * @return true when every open connection is idle
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!open.values().stream().allMatch(GuardedConnection::idle)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(MIN_TICK.toMillis());
+        }
+        return true;
+    }
+
+    /**
      * Closes every connection still open (the end of a shutdown's grace).
      */
     public void closeAll() {
