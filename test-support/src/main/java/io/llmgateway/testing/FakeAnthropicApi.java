@@ -103,6 +103,37 @@ public final class FakeAnthropicApi implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A {@linkplain #replyWith reply function} that answers structured-output requests with one document, as
+     * a model obeying them would: a request that forces a tool ({@code tool_choice} {@code tool}, or
+     * {@code any}, then its last tool) gets a {@code tool_use} of that tool with the document as input
+     * (streamed as {@code input_json_delta} fragments); a request with native structured outputs
+     * ({@code output_config.format}) gets the document as text, in pieces. Other requests get null: the
+     * default reply.
+     *
+     * @param document the answer
+     * @return the reply function
+     */
+    public static Function<RecordedRequest, Reply> structuredAnswers(JsonObject document) {
+        return request -> {
+            JsonObject body = request.body();
+            if (body.get("tool_choice") instanceof JsonObject choice && body.get("tools") instanceof JsonArray tools
+                    && !tools.isEmpty()) {
+                String type = choice.getString("type", "");
+                if (type.equals("tool")) {
+                    return Reply.toolUse(choice.getString("name", ""), document);
+                }
+                if (type.equals("any")) {
+                    return Reply.toolUse(tools.getJsonObject(tools.size() - 1).getString("name", ""), document);
+                }
+            }
+            if (body.get("output_config") instanceof JsonObject config && config.containsKey("format")) {
+                return Reply.text(Jsons.fragments(document.toString(), 4).stream().filter(f -> !f.isEmpty()).toList());
+            }
+            return null;
+        };
+    }
+
     /** Switches recording on (the default) or off, e.g. for a benchmark that sends millions of requests. */
     public FakeAnthropicApi recording(boolean on) {
         server.recording(on);

@@ -279,6 +279,33 @@ final class TestFakeAnthropicApi {
     }
 
     @Test
+    void structuredOutputRequestsGetTheDocument() throws Exception {
+        JsonObject document = Jsons.parseObject("{\"city\":\"Oslo\",\"temperature\":3}");
+        api.replyWith(FakeAnthropicApi.structuredAnswers(document));
+
+        JsonObject forced = Jsons.parseObject(post("""
+                {"model":"claude-test","max_tokens":100,"messages":[{"role":"user","content":"Hi"}],
+                 "tools":[{"name":"json_answer","input_schema":{"type":"object"}}],
+                 "tool_choice":{"type":"tool","name":"json_answer"}}""").body());
+        JsonObject any = Jsons.parseObject(post("""
+                {"model":"claude-test","max_tokens":100,"messages":[{"role":"user","content":"Hi"}],
+                 "tools":[{"name":"search","input_schema":{"type":"object"}},{"name":"answer","input_schema":{"type":"object"}}],
+                 "tool_choice":{"type":"any"}}""").body());
+        JsonObject nativeJson = Jsons.parseObject(post("""
+                {"model":"claude-test","max_tokens":100,"messages":[{"role":"user","content":"Hi"}],
+                 "output_config":{"format":{"type":"json_schema","schema":{"type":"object"}}}}""").body());
+
+        JsonObject toolUse = forced.getJsonArray("content").getJsonObject(0);
+        assertEquals("tool_use", toolUse.getString("type"));
+        assertEquals("json_answer", toolUse.getString("name"));
+        assertEquals(document, toolUse.getJsonObject("input"));
+        assertEquals("tool_use", forced.getString("stop_reason"));
+        assertEquals("answer", any.getJsonArray("content").getJsonObject(0).getString("name"), "the last tool");
+        assertEquals(document, Jsons.parseObject(nativeJson.getJsonArray("content").getJsonObject(0).getString("text")));
+        assertEquals("Hello from the fake Anthropic API.", text(post(SIMPLE_BODY)), "others get the default");
+    }
+
+    @Test
     void aReplyFunctionThatThrowsIsA500() throws Exception {
         api.replyWith(request -> {
             throw new IllegalStateException("bug in the test");

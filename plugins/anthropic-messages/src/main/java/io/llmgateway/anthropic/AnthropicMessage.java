@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.JsonArray;
@@ -30,10 +31,24 @@ public final class AnthropicMessage {
      * @throws GatewayException 502 for a message without content
      */
     public static void read(JsonObject message, ChatSink sink) {
+        read(message, sink, Optional.empty());
+    }
+
+    /**
+     * Emits a message's deltas, with the calls of one tool taken as the answer's text (see
+     * {@link AnthropicStream#AnthropicStream(ChatSink, Optional)}).
+     *
+     * @param message    the Messages API's answer
+     * @param sink       receives the deltas, ending with finish and usage
+     * @param answerTool the name of the tool whose input is the answer, if any
+     * @throws GatewayException 502 for a message without content
+     */
+    public static void read(JsonObject message, ChatSink sink, Optional<String> answerTool) {
         if (!(message.get("content") instanceof JsonArray content)) {
             throw GatewayException.badGateway("Anthropic answered a message without content");
         }
         int tools = 0;
+        boolean answered = false;
         for (JsonValue value : content) {
             if (!(value instanceof JsonObject block)) {
                 continue;
@@ -45,9 +60,16 @@ public final class AnthropicMessage {
                         sink.emit(new ChatDelta.Text(text));
                     }
                 }
-                case "tool_use" -> sink.emit(new ChatDelta.ToolCallFragment(
-                        tools++, Optional.of(block.getString("id", "")), Optional.of(block.getString("name", "")),
-                        inputOf(block).toString()));
+                case "tool_use" -> {
+                    if (answerTool.isPresent() && answerTool.get().equals(block.getString("name", ""))) {
+                        sink.emit(new ChatDelta.Text(inputOf(block).toString()));
+                        answered = true;
+                    } else {
+                        sink.emit(new ChatDelta.ToolCallFragment(tools++, Optional.of(block.getString("id", "")),
+                                                                 Optional.of(block.getString("name", "")),
+                                                                 inputOf(block).toString()));
+                    }
+                }
                 default -> {
                     // thinking and other blocks are not part of an OpenAI answer
                 }
@@ -55,7 +77,10 @@ public final class AnthropicMessage {
         }
         Optional<String> stopReason = message.get("stop_reason") instanceof JsonString reason
                 ? Optional.of(reason.getString()) : Optional.empty();
-        sink.emit(new ChatDelta.Finish(StopReason.finishReasonOf(stopReason)));
+        FinishReason finish = StopReason.finishReasonOf(stopReason);
+        // the answer tool's call is the answer, not a call for the client to make
+        sink.emit(new ChatDelta.Finish(finish == FinishReason.TOOL_CALLS && answered && tools == 0 ? FinishReason.STOP
+                                               : finish));
         sink.emit(new ChatDelta.Usage(message.get("usage") instanceof JsonObject usage
                                               ? AnthropicUsage.of(usage) : AnthropicUsage.of(JsonValue.EMPTY_JSON_OBJECT)));
     }

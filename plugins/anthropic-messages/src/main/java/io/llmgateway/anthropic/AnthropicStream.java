@@ -1,8 +1,10 @@
 package io.llmgateway.anthropic;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
@@ -27,7 +29,9 @@ import static java.util.Objects.requireNonNull;
 public final class AnthropicStream {
 
     private final ChatSink sink;
+    private final Optional<String> answerTool;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private final Set<Integer> answerBlocks = new HashSet<>();
     private final AnthropicUsage usage = new AnthropicUsage();
     private Optional<String> stopReason = Optional.empty();
 
@@ -37,7 +41,21 @@ public final class AnthropicStream {
      * @param sink receives the text and tool-call deltas, then (from {@link #finish()}) finish and usage
      */
     public AnthropicStream(ChatSink sink) {
+        this(sink, Optional.empty());
+    }
+
+    /**
+     * A translation into a sink, with the calls of one tool taken as the answer's text: the forced tool of
+     * {@link StructuredOutput.AnswerTool}, whose input is the JSON document the client asked for. Its
+     * {@code input_json_delta} fragments become text deltas, and a message that called only it finishes as
+     * {@code stop}, not {@code tool_calls}.
+     *
+     * @param sink       receives the deltas
+     * @param answerTool the name of the tool whose input is the answer, if any
+     */
+    public AnthropicStream(ChatSink sink, Optional<String> answerTool) {
         this.sink = sink;
+        this.answerTool = answerTool;
     }
 
     /**
@@ -83,7 +101,10 @@ public final class AnthropicStream {
 
     /** {@return the finish reason the stop reason read so far becomes} */
     public FinishReason finishReason() {
-        return StopReason.finishReasonOf(stopReason);
+        FinishReason reason = StopReason.finishReasonOf(stopReason);
+        // the answer tool's call is the answer, not a call for the client to make
+        return reason == FinishReason.TOOL_CALLS && toolIndexByBlock.isEmpty() && !answerBlocks.isEmpty()
+                ? FinishReason.STOP : reason;
     }
 
     /** {@return the usage read so far} */
@@ -104,6 +125,10 @@ public final class AnthropicStream {
         switch (block.getString("type", "")) {
             case "text" -> text(block.getString("text", ""));
             case "tool_use" -> {
+                if (answerTool.isPresent() && answerTool.get().equals(block.getString("name", ""))) {
+                    answerBlocks.add(event.getInt("index", -1));
+                    return;
+                }
                 int index = toolIndexByBlock.size();
                 toolIndexByBlock.put(event.getInt("index", -1), index);
                 sink.emit(new ChatDelta.ToolCallFragment(index, Optional.of(block.getString("id", "")),
@@ -122,6 +147,10 @@ public final class AnthropicStream {
         switch (delta.getString("type", "")) {
             case "text_delta" -> text(delta.getString("text", ""));
             case "input_json_delta" -> {
+                if (answerBlocks.contains(event.getInt("index", -1))) {
+                    text(delta.getString("partial_json", ""));
+                    return;
+                }
                 Integer toolIndex = toolIndexByBlock.get(event.getInt("index", -1));
                 String fragment = delta.getString("partial_json", "");
                 if (toolIndex != null && !fragment.isEmpty()) {

@@ -53,6 +53,17 @@ final class TestAnthropicMessage {
     }
 
     @Test
+    void theAnswerToolsInputIsTheAnswersText() {
+        AnthropicMessage.read(Jsons.parse("""
+                {"content":[{"type":"tool_use","id":"t","name":"json_answer","input":{"city":"Oslo","days":[1,2]}}],
+                 "stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":9}}"""), deltas::add,
+                              java.util.Optional.of("json_answer"));
+
+        assertEquals(List.of(new ChatDelta.Text("{\"city\":\"Oslo\",\"days\":[1,2]}"), new ChatDelta.Finish(FinishReason.STOP),
+                             new ChatDelta.Usage(TokenUsage.of(3, 9))), deltas);
+    }
+
+    @Test
     void aMessageWithoutContentIsABadGateway() {
         GatewayException e = assertThrows(GatewayException.class,
                                           () -> AnthropicMessage.read(Jsons.parse("{\"type\":\"message\"}"), deltas::add));

@@ -117,6 +117,36 @@ final class TestAnthropicStream {
         assertTrue(deltas.isEmpty(), "a server tool's input is not a client tool call");
     }
 
+    @Test
+    void theAnswerToolsInputIsTheAnswersText() {
+        AnthropicStream answer = new AnthropicStream(deltas::add, Optional.of("json_answer"));
+
+        for (String event : List.of(
+                "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5}}}",
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"json_answer\",\"input\":{}}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}}",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":4}}")) {
+            answer.accept(Jsons.parse(event));
+        }
+        answer.finish();
+
+        assertEquals(List.of(new ChatDelta.Text("{\"a\":"), new ChatDelta.Text("1}"), new ChatDelta.Finish(FinishReason.STOP),
+                             new ChatDelta.Usage(TokenUsage.of(5, 4))), deltas);
+    }
+
+    @Test
+    void aClientToolCalledBesideTheAnswerToolStillFinishesAsToolCalls() {
+        AnthropicStream answer = new AnthropicStream(deltas::add, Optional.of("json_answer"));
+
+        answer.accept(Jsons.parse("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\","
+                                          + "\"id\":\"t1\",\"name\":\"search\",\"input\":{}}}"));
+        answer.accept(Jsons.parse("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"}}"));
+
+        assertEquals(FinishReason.TOOL_CALLS, answer.finishReason());
+        assertEquals(new ChatDelta.ToolCallFragment(0, Optional.of("t1"), Optional.of("search"), ""), deltas.getFirst());
+    }
+
     private void accept(String... events) {
         for (String event : events) {
             assertEquals(AnthropicStream.Step.MORE, stream.accept(Jsons.parse(event)), event);

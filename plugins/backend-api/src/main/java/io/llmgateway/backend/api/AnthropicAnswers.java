@@ -27,12 +27,19 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
 
     private final ChatSink sink;
     private final boolean stream;
+    private final Optional<String> answerTool;
     private SseReader events;
     private boolean emitted;
 
     AnthropicAnswers(ChatSink sink, boolean stream) {
+        this(sink, stream, Optional.empty());
+    }
+
+    /** An answer in which the input of the tool {@code answerTool} is the answer's text (a response format). */
+    AnthropicAnswers(ChatSink sink, boolean stream, Optional<String> answerTool) {
         this.sink = sink;
         this.stream = stream;
+        this.answerTool = answerTool;
     }
 
     @Override
@@ -67,13 +74,13 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
 
     /** A whole (non-streamed) message. */
     void readMessage(JsonObject message) {
-        AnthropicMessage.read(message, this::emit);
+        AnthropicMessage.read(message, this::emit, answerTool);
     }
 
     /** A stream of events, ending with {@code message_stop}. */
     void readStream(SseReader events) throws IOException {
         this.events = events;
-        AnthropicStream translation = new AnthropicStream(this::emit);
+        AnthropicStream translation = new AnthropicStream(this::emit, answerTool);
         Optional<SseReader.Event> next;
         while ((next = events.next()).isPresent()) {
             SseReader.Event event = next.get();

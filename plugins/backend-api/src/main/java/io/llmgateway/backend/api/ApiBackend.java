@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.llmgateway.anthropic.StructuredOutput;
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendHealth;
 import io.llmgateway.api.ChatExchange;
@@ -58,9 +59,18 @@ final class ApiBackend implements Backend {
             if (isAnthropic(model)) {
                 String modelId = settings.aliases().getOrDefault(model, model);
                 exchange.annotate("upstream_model", modelId);
-                String body = AnthropicRequests.build(request, modelId, settings.defaultMaxTokens(), request.stream());
-                anthropic.orElseThrow().run(exchange.requestId(), "/v1/messages", body, exchange.deadline(),
-                                            new AnthropicAnswers(sink, request.stream()));
+                AnthropicRequests.Built built = AnthropicRequests.build(request, modelId, settings.defaultMaxTokens(),
+                                                                        request.stream(),
+                                                                        settings.structuredOutputs().nativeFor(modelId));
+                switch (built.output()) {
+                    case StructuredOutput.Native ignored -> exchange.annotate("structured_output", "native");
+                    case StructuredOutput.AnswerTool ignored -> exchange.annotate("structured_output", "tool");
+                    case StructuredOutput.None ignored -> {
+                        // a text answer
+                    }
+                }
+                anthropic.orElseThrow().run(exchange.requestId(), "/v1/messages", built.json(), exchange.deadline(),
+                                            new AnthropicAnswers(sink, request.stream(), built.answerTool()));
                 return;
             }
             String upstreamModel = openAiModels.flatMap(upstream -> upstream.upstreamName(model))

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.llmgateway.anthropic.StructuredOutputs;
 import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginConfigurationException;
 
@@ -24,6 +25,8 @@ import io.llmgateway.api.PluginConfigurationException;
  * @param openAiKey           its key ({@code LLM_OPENAI_API_KEY}), if it needs one
  * @param openAiModels        its models as {@code client name -> upstream name} ({@code LLM_OPENAI_MODELS});
  *                            empty: ask the upstream's {@code /v1/models}
+ * @param structuredOutputs   how a {@code json_schema} response format reaches Anthropic
+ *                            ({@code LLM_API_STRUCTURED_OUTPUTS}, auto)
  */
 record ApiSettings(Optional<String> anthropicKey,
                    URI anthropicBaseUrl,
@@ -34,13 +37,43 @@ record ApiSettings(Optional<String> anthropicKey,
                    Duration connectTimeout,
                    Optional<URI> openAiBaseUrl,
                    Optional<String> openAiKey,
-                   Map<String, String> openAiModels) {
+                   Map<String, String> openAiModels,
+                   StructuredOutputMode structuredOutputs) {
 
     /** The current model of each family, as of this release; override with LLM_MODEL_ALIASES. */
     static final Map<String, String> DEFAULT_ALIASES = Map.of(
             "claude-sonnet", "claude-sonnet-5-5",
             "claude-opus", "claude-opus-5-5",
             "claude-haiku", "claude-haiku-5-5");
+
+    /** How a {@code json_schema} response format reaches Anthropic. */
+    enum StructuredOutputMode {
+        /** Native structured outputs on the models that have them (Claude 4.5 and later), a forced tool elsewhere. */
+        AUTO,
+        /** Native structured outputs on every model, for ids the rule does not know. */
+        NATIVE,
+        /** Always the forced tool. */
+        TOOL;
+
+        static StructuredOutputMode from(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "native" -> NATIVE;
+                case "tool" -> TOOL;
+                default -> throw new PluginConfigurationException(
+                        "LLM_API_STRUCTURED_OUTPUTS must be auto, native or tool, got '" + value + "'");
+            };
+        }
+
+        /** Whether a model gets native structured outputs. */
+        boolean nativeFor(String modelId) {
+            return switch (this) {
+                case AUTO -> StructuredOutputs.nativeByDefault(modelId);
+                case NATIVE -> true;
+                case TOOL -> false;
+            };
+        }
+    }
 
     ApiSettings {
         aliases = Map.copyOf(aliases);
@@ -60,7 +93,8 @@ record ApiSettings(Optional<String> anthropicKey,
                 config.seconds("LLM_API_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
                 url(config, "LLM_OPENAI_BASE_URL"),
                 config.value("LLM_OPENAI_API_KEY"),
-                pairs(config, "LLM_OPENAI_MODELS", true));
+                pairs(config, "LLM_OPENAI_MODELS", true),
+                StructuredOutputMode.from(config.string("LLM_API_STRUCTURED_OUTPUTS", "auto")));
         if (settings.anthropicKey().isEmpty() && settings.openAiBaseUrl().isEmpty()) {
             throw new PluginConfigurationException(
                     "the api backend needs ANTHROPIC_API_KEY (for the Anthropic Messages API) or LLM_OPENAI_BASE_URL"

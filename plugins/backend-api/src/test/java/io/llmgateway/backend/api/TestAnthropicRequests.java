@@ -21,6 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class TestAnthropicRequests {
 
+    private static final String SCHEMA_FORMAT = """
+            {"response_format":{"type":"json_schema","json_schema":{"name":"weather","strict":true,
+              "schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}}""";
+
     @Test
     void systemAndDeveloperMessagesBecomeTheSystemPrompt() {
         JsonObject body = build(Requests.of(List.of(ChatMessage.of(Role.SYSTEM, "Be brief."),
@@ -71,26 +75,97 @@ final class TestAnthropicRequests {
     }
 
     @Test
-    void responseFormatAndLogprobsAreRefused() {
-        GatewayException format = assertThrows(GatewayException.class, () -> build(Requests.of(
-                List.of(ChatMessage.of(Role.USER, "Hi")), Requests.json("{\"response_format\":{\"type\":\"json_object\"}}"))));
+    void logprobsAreRefused() {
         GatewayException logprobs = assertThrows(GatewayException.class, () -> build(Requests.of(
                 List.of(ChatMessage.of(Role.USER, "Hi")), Requests.json("{\"logprobs\":true}"))));
 
-        assertEquals("response_format", format.param().orElseThrow());
         assertEquals("logprobs", logprobs.param().orElseThrow());
         build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")), Requests.json("{\"response_format\":{\"type\":\"text\"}}")));
     }
 
     @Test
+    void aJsonSchemaGoesAsNativeStructuredOutputsOnAModelThatHasThem() {
+        AnthropicRequests.Built built = AnthropicRequests.build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")),
+                                                                            Requests.json(SCHEMA_FORMAT)),
+                                                                "claude-sonnet-4-5", 4096, false, true);
+
+        JsonObject body = Requests.json(built.json());
+        JsonObject format = body.getJsonObject("output_config").getJsonObject("format");
+        assertEquals("json_schema", format.getString("type"));
+        assertEquals("string", format.getJsonObject("schema").getJsonObject("properties").getJsonObject("city")
+                .getString("type"));
+        assertFalse(format.getJsonObject("schema").getBoolean("additionalProperties"), "Anthropic wants objects closed");
+        assertFalse(body.containsKey("tools"));
+        assertTrue(built.answerTool().isEmpty());
+    }
+
+    @Test
+    void aJsonSchemaGoesAsAForcedToolOnAModelWithoutNativeStructuredOutputs() {
+        AnthropicRequests.Built built = AnthropicRequests.build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")),
+                                                                            Requests.json(SCHEMA_FORMAT)),
+                                                                "claude-sonnet-4-20250514", 4096, false, false);
+
+        JsonObject body = Requests.json(built.json());
+        JsonObject tool = body.getJsonArray("tools").getJsonObject(0);
+        assertEquals("json_answer", tool.getString("name"));
+        assertEquals(Requests.json(SCHEMA_FORMAT).getJsonObject("response_format").getJsonObject("json_schema")
+                             .getJsonObject("schema"), tool.getJsonObject("input_schema"), "the schema as the client sent it");
+        assertEquals(Requests.json("{\"type\":\"tool\",\"name\":\"json_answer\"}"), body.getJsonObject("tool_choice"));
+        assertFalse(body.containsKey("output_config"));
+        assertEquals("json_answer", built.answerTool().orElseThrow());
+    }
+
+    @Test
+    void jsonObjectIsAForcedToolTakingAnyObject() {
+        AnthropicRequests.Built built = AnthropicRequests.build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")),
+                Requests.json("{\"response_format\":{\"type\":\"json_object\"}}")), "claude-sonnet-5-5", 4096, true, true);
+
+        JsonObject body = Requests.json(built.json());
+        assertEquals(Requests.json("{\"type\":\"object\"}"), body.getJsonArray("tools").getJsonObject(0)
+                .getJsonObject("input_schema"));
+        assertEquals("tool", body.getJsonObject("tool_choice").getString("type"));
+    }
+
+    @Test
+    void withClientToolsTheModelMustCallOneOfThemOrTheAnswerTool() {
+        JsonObject request = Requests.json("""
+                {"tools":[{"type":"function","function":{"name":"json_answer"}}],"parallel_tool_calls":false,
+                 "response_format":{"type":"json_object"}}""");
+
+        AnthropicRequests.Built built = AnthropicRequests.build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")),
+                                                                            request), "claude-x", 4096, false, true);
+
+        JsonObject body = Requests.json(built.json());
+        assertEquals(2, body.getJsonArray("tools").size());
+        assertEquals("json_answer_2", built.answerTool().orElseThrow(), "a client tool's name is never taken");
+        assertEquals(Requests.json("{\"type\":\"any\",\"disable_parallel_tool_use\":true}"),
+                     body.getJsonObject("tool_choice"));
+    }
+
+    @Test
+    void badResponseFormatsAreRefusedNamingTheParam() {
+        assertEquals("response_format.type", refused("{\"type\":\"yaml\"}"));
+        assertEquals("response_format", refused("\"json\""));
+        assertEquals("response_format.json_schema", refused("{\"type\":\"json_schema\"}"));
+        assertEquals("response_format.json_schema.schema",
+                     refused("{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"array\"}}}"));
+    }
+
+    @Test
     void streamingIsAskedFor() {
         JsonObject body = Requests.json(AnthropicRequests.build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi"))),
-                                                                "claude-x", 4096, true));
+                                                                "claude-x", 4096, true, true).json());
 
         assertTrue(body.getBoolean("stream"));
     }
 
+    private static String refused(String responseFormat) {
+        JsonObject request = Requests.json("{\"response_format\":" + responseFormat + "}");
+        return assertThrows(GatewayException.class, () -> build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")),
+                                                                            request))).param().orElseThrow();
+    }
+
     private static JsonObject build(io.llmgateway.api.ChatRequest request) {
-        return Requests.json(AnthropicRequests.build(request, "claude-sonnet-5-5", 4096, false));
+        return Requests.json(AnthropicRequests.build(request, "claude-sonnet-5-5", 4096, false, true).json());
     }
 }
