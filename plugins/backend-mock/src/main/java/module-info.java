@@ -5,6 +5,7 @@
  */
 module io.llmgateway.backend.mock {
     requires io.llmgateway.api;
+    requires rgxgen;
 
     provides io.llmgateway.api.BackendProvider with io.llmgateway.backend.mock.MockBackendProvider;
 }
