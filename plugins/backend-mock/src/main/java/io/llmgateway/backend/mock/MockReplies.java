@@ -39,12 +39,18 @@ final class MockReplies {
 
     MockReply reply(ChatRequest request) {
         Conversation conversation = new Conversation(request.messages());
-        Seed seed = Seed.of(request.model() + conversation.key());
         boolean afterTools = conversation.endsWithToolResults();
+        MockTools tools = MockTools.of(request.body());
+        String format = formatType(request.body());
+        if (tools.tools().isEmpty() && !format.equals("json_schema")) {
+            // nothing to generate: no seed to derive (plain chat stays as cheap as it was)
+            String text = text(request.model(), conversation, afterTools);
+            return new MockReply.Content(format.equals("json_object") ? jsonObject(text) : text);
+        }
+        Seed seed = Seed.of(request.model() + conversation.key());
         Words words = Words.of(afterTools ? String.join(" ", conversation.trailingToolResults().stream()
                 .map(Conversation.ToolResult::text).toList()) : conversation.lastUserText());
 
-        MockTools tools = MockTools.of(request.body());
         List<String> arguments = new ArrayList<>();
         for (MockTools.Tool tool : tools.tools()) {
             // every tool's schema is read, so a broken one is reported whichever is called
@@ -63,9 +69,8 @@ final class MockReplies {
             return new MockReply.Calls(calls);
         }
 
-        String text = fixedAnswer.orElseGet(() -> afterTools ? usingResults(request.model(), conversation)
-                : answerTo(request.model(), conversation));
-        return new MockReply.Content(switch (formatType(request.body())) {
+        String text = text(request.model(), conversation, afterTools);
+        return new MockReply.Content(switch (format) {
             case "json_schema" -> schema(request.body())
                     .map(schema -> SchemaInstances.generate(schema, "response_format.json_schema.schema",
                                                             seed.derive("response_format"), words).toString())
@@ -73,6 +78,10 @@ final class MockReplies {
             case "json_object" -> jsonObject(text);
             default -> text;
         });
+    }
+
+    private String text(String model, Conversation conversation, boolean afterTools) {
+        return fixedAnswer.orElseGet(() -> afterTools ? usingResults(model, conversation) : answerTo(model, conversation));
     }
 
     private static String answerTo(String model, Conversation conversation) {
