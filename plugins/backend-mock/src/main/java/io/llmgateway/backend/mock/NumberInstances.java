@@ -40,8 +40,11 @@ final class NumberInstances {
         BigInteger kmin = ceil(lo.value().divide(step, 0, RoundingMode.CEILING), lo, step);
         BigInteger kmax = floor(hi.value().divide(step, 0, RoundingMode.FLOOR), hi, step);
         if (kmin.compareTo(kmax) <= 0) {
-            BigInteger span = kmax.subtract(kmin).min(MAX_OFFSET).add(BigInteger.ONE);
-            BigInteger k = kmin.add(BigInteger.valueOf(seed.pick(span.intValueExact())));
+            // a range around zero (zod's safe-integer bounds) yields 0 to 100 rather than -9e15
+            BigInteger from = kmin.signum() < 0 && kmax.signum() >= 0 ? BigInteger.ZERO : kmin;
+            BigInteger window = SPAN.divide(step, 0, RoundingMode.FLOOR).toBigInteger().max(BigInteger.ONE).min(MAX_OFFSET);
+            BigInteger span = kmax.subtract(from).min(window).add(BigInteger.ONE);
+            BigInteger k = from.add(BigInteger.valueOf(seed.pick(span.intValueExact())));
             return number(step.multiply(new BigDecimal(k)), integer);
         }
         if (multipleOf.isEmpty() && !integer) {

@@ -1,5 +1,7 @@
 package io.llmgateway.backend.mock;
 
+import jakarta.json.JsonValue;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -8,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param schema the schema (an object or a boolean)
  * @param param  its place, such as {@code tools[0].function.parameters.properties.city}
  */
-record SchemaNode(jakarta.json.JsonValue schema, String param) {
+record SchemaNode(JsonValue schema, String param) {
 
     /**
      * Validates.

@@ -1,6 +1,9 @@
 package io.llmgateway.backend.mock;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +12,7 @@ import java.util.stream.Stream;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -78,6 +82,18 @@ final class TestSchemaInstances {
     }
 
     @Test
+    void safeIntegerBoundsGiveSmallNumbers() {
+        // zod's z.number().int()
+        JsonValue schema = json("{\"type\":\"integer\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991}");
+
+        for (String input : INPUTS) {
+            long value = ((JsonNumber) SchemaInstances.generate(schema, "s", Seed.of(input), Words.of(input)))
+                    .longValueExact();
+            assertTrue(value >= 0 && value <= 100, () -> Long.toString(value));
+        }
+    }
+
+    @Test
     void recursiveSchemasEnd() {
         JsonValue schema = json("{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"},"
                                         + "\"minItems\":1}},\"required\":[\"kids\"]}");
@@ -129,13 +145,13 @@ final class TestSchemaInstances {
         try (InputStream in = TestSchemaInstances.class.getClassLoader().getResourceAsStream(resource);
              JsonReader reader = Json.createReader(in)) {
             return reader.readObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static JsonValue json(String text) {
-        try (JsonReader reader = Json.createReader(new java.io.StringReader(text))) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
             return reader.readValue();
         }
     }
