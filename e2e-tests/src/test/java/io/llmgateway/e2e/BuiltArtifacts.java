@@ -32,6 +32,15 @@ final class BuiltArtifacts {
     }
 
     /**
+     * The Node client scripts ({@code e2e-tests/node}).
+     *
+     * @return their folder
+     */
+    static Path nodeClients() {
+        return existing("llm.node.clients");
+    }
+
+    /**
      * Where the gateways' output goes, kept after the run for diagnosis.
      *
      * @return the folder, created if needed

@@ -129,7 +129,47 @@ final class TestBadInput {
                 arguments("deeply nested JSON",
                           "{\"model\":\"mock\"," + MESSAGES + ",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400, null),
                 arguments("duplicate keys", "{\"model\":\"mock\",\"model\":\"mock\"," + MESSAGES + "}", 400, null),
+                arguments("tools not an array", body(",\"tools\":{}"), 400, "tools"),
+                arguments("tool of another type", body(",\"tools\":[{\"type\":\"custom\",\"custom\":{}}]"), 400,
+                          "tools[0].type"),
+                arguments("tool without a function", body(",\"tools\":[{\"type\":\"function\"}]"), 400,
+                          "tools[0].function"),
+                arguments("tool name with spaces", body(",\"tools\":[" + tool("get weather") + "]"), 400,
+                          "tools[0].function.name"),
+                arguments("tool names repeated", body(",\"tools\":[" + tool("f") + "," + tool("f") + "]"), 400,
+                          "tools[1].function.name"),
+                arguments("tool parameters not an object",
+                          body(",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":\"x\"}}]"),
+                          400, "tools[0].function.parameters"),
+                arguments("tool_choice unknown", body(",\"tools\":[" + tool("f") + "],\"tool_choice\":\"any\""), 400,
+                          "tool_choice"),
+                arguments("tool_choice required without tools", body(",\"tool_choice\":\"required\""), 400,
+                          "tool_choice"),
+                arguments("tool_choice names another function",
+                          body(",\"tools\":[" + tool("f") + "],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}"),
+                          400, "tool_choice.function.name"),
+                arguments("parallel_tool_calls not a boolean", body(",\"parallel_tool_calls\":1"), 400,
+                          "parallel_tool_calls"),
+                arguments("response_format a string", body(",\"response_format\":\"json\""), 400, "response_format"),
+                arguments("response_format of unknown type", body(",\"response_format\":{\"type\":\"yaml\"}"), 400,
+                          "response_format.type"),
+                arguments("json_schema missing", body(",\"response_format\":{\"type\":\"json_schema\"}"), 400,
+                          "response_format.json_schema"),
+                arguments("json_schema without a name",
+                          body(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":{}}}"), 400,
+                          "response_format.json_schema.name"),
+                arguments("json_schema schema not an object",
+                          body(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":[]}}"),
+                          400, "response_format.json_schema.schema"),
                 arguments("unknown model", "{\"model\":\"gpt-9\"," + MESSAGES + "}", 404, "model"));
+    }
+
+    private static String body(String moreFields) {
+        return "{\"model\":\"mock\"," + MESSAGES + moreFields + "}";
+    }
+
+    private static String tool(String name) {
+        return "{\"type\":\"function\",\"function\":{\"name\":\"" + name + "\"}}";
     }
 
     @ParameterizedTest(name = "{0}")

@@ -54,6 +54,7 @@ final class ChatRequestParser {
         boolean stream = optionalBoolean(body, "stream").orElse(false);
         boolean includeUsage = streamOptions(body, stream);
         checkN(body);
+        ToolAndFormatFields.check(body);
 
         return new ChatRequest(model,
                                messages,

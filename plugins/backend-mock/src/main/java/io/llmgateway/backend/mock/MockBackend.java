@@ -5,27 +5,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatExchange;
-import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
-import io.llmgateway.api.Role;
 import io.llmgateway.api.TokenUsage;
+import io.llmgateway.api.ToolCall;
 
 /**
- * Answers deterministically: the same request always gets the same answer, streamed token by token.
+ * Answers deterministically: the same request always gets the same answer (see {@link MockReplies}),
+ * streamed token by token, tool calls as OpenAI streams them.
  */
 final class MockBackend implements Backend {
 
-    private static final int ECHO_LIMIT = 200;
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final long CREATED = 1_735_689_600L; // 2025-01-01, fixed so listings are stable
     private static final List<ModelInfo> MODELS = List.of(
             new ModelInfo("claude-sonnet", "llm-gateway-mock", CREATED),
@@ -33,12 +30,12 @@ final class MockBackend implements Backend {
             new ModelInfo("claude-haiku", "llm-gateway-mock", CREATED),
             new ModelInfo("mock", "llm-gateway-mock", CREATED));
 
-    private final Optional<String> fixedAnswer;
+    private final MockReplies replies;
     private final Duration latency;
     private final Clock clock;
 
     MockBackend(Optional<String> fixedAnswer, Duration latency, Clock clock) {
-        this.fixedAnswer = fixedAnswer;
+        this.replies = new MockReplies(fixedAnswer);
         this.latency = latency;
         this.clock = clock;
     }
@@ -51,35 +48,47 @@ final class MockBackend implements Backend {
     @Override
     public void chat(ChatExchange exchange, ChatSink sink) {
         ChatRequest request = exchange.request();
+        MockReply reply = replies.reply(request);
         waitForLatency(exchange.deadline());
 
-        String answer = cutAtStop(fixedAnswer.orElseGet(() -> answerTo(request)), request.stop());
-        List<String> tokens = Tokens.split(answer);
         int limit = request.maxTokens().orElse(Integer.MAX_VALUE);
-        int emitted = Math.min(tokens.size(), limit);
-        for (int i = 0; i < emitted; i++) {
-            sink.emit(new ChatDelta.Text(tokens.get(i)));
-        }
-        FinishReason reason = emitted < tokens.size() ? FinishReason.LENGTH : FinishReason.STOP;
-        sink.emit(new ChatDelta.Finish(reason));
-        sink.emit(new ChatDelta.Usage(TokenUsage.of(Tokens.countPrompt(request.messages()), emitted)));
-    }
-
-    static String answerTo(ChatRequest request) {
-        String said = WHITESPACE.matcher(lastUserText(request.messages()).strip()).replaceAll(" ");
-        if (said.length() > ECHO_LIMIT) {
-            said = said.substring(0, ECHO_LIMIT) + "...";
-        }
-        return "Mock answer from " + request.model() + " to: " + said;
-    }
-
-    private static String lastUserText(List<ChatMessage> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).role() == Role.USER) {
-                return messages.get(i).text();
+        long prompt = Tokens.countPrompt(request.messages()) + Tokens.countDefinitions(request.body());
+        int emitted = 0;
+        boolean cut = false;
+        switch (reply) {
+            case MockReply.Content(String content) -> {
+                List<String> tokens = Tokens.split(cutAtStop(content, request.stop()));
+                emitted = Math.min(tokens.size(), limit);
+                for (int i = 0; i < emitted; i++) {
+                    sink.emit(new ChatDelta.Text(tokens.get(i)));
+                }
+                cut = emitted < tokens.size();
+            }
+            case MockReply.Calls(List<ToolCall> calls) -> {
+                // as OpenAI streams them: id and name first, then the arguments in pieces
+                for (int index = 0; index < calls.size() && !cut; index++) {
+                    ToolCall call = calls.get(index);
+                    if (emitted++ >= limit) {
+                        cut = true;
+                        break;
+                    }
+                    sink.emit(new ChatDelta.ToolCallFragment(index, Optional.of(call.id()), Optional.of(call.name()), ""));
+                    for (String piece : Tokens.split(call.arguments())) {
+                        if (emitted >= limit) {
+                            cut = true;
+                            break;
+                        }
+                        sink.emit(new ChatDelta.ToolCallFragment(index, Optional.empty(), Optional.empty(), piece));
+                        emitted++;
+                    }
+                }
+                emitted = Math.min(emitted, limit);
             }
         }
-        return messages.getLast().text();
+        FinishReason reason = cut ? FinishReason.LENGTH
+                : reply instanceof MockReply.Calls ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+        sink.emit(new ChatDelta.Finish(reason));
+        sink.emit(new ChatDelta.Usage(TokenUsage.of(prompt, emitted)));
     }
 
     private static String cutAtStop(String answer, List<String> stops) {

@@ -10,7 +10,8 @@ import io.llmgateway.api.PluginContext;
 /**
  * Provides the {@code mock} backend.
  *
- * <p>{@code LLM_MOCK_RESPONSE} fixes the answer text (default: derived from the last user message);
+ * <p>{@code LLM_MOCK_RESPONSE} fixes the text answers (default: derived from the last user message or the
+ * tool results; tool calls and JSON documents are generated all the same);
  * {@code LLM_MOCK_LATENCY_MS} delays the first delta (default 0).
  */
 public final class MockBackendProvider implements BackendProvider {

@@ -5,6 +5,10 @@ import java.util.List;
 
 import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ContentPart;
+import io.llmgateway.api.ToolCall;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 /**
  * The mock's tokenizer: a token is a run of up to 8 letters or digits, or any other single character,
@@ -57,6 +61,21 @@ final class Tokens {
                     case ContentPart.Text(String text) -> count(text);
                     case ContentPart.Image image -> PER_IMAGE;
                 };
+            }
+            for (ToolCall call : message.toolCalls()) {
+                total += count(call.name()) + count(call.arguments());
+            }
+        }
+        return total;
+    }
+
+    /** The tool definitions and the response format count as their JSON text, as a model would read them. */
+    static long countDefinitions(JsonObject body) {
+        long total = 0;
+        for (String field : new String[] {"tools", "response_format"}) {
+            JsonValue value = body.get(field);
+            if (value != null && value.getValueType() != JsonValue.ValueType.NULL) {
+                total += count(value.toString());
             }
         }
         return total;
