@@ -138,6 +138,37 @@ final class Gateway implements AutoCloseable {
     }
 
     /**
+     * A non-streamed chat completion with a body of the caller's, timed like {@link #chat}.
+     *
+     * @param requestId sent as {@code x-request-id}
+     * @param body      the request body
+     * @return the time and the whole answer
+     */
+    Posted post(String requestId, JsonObject body) throws IOException {
+        long start = System.nanoTime();
+        HttpConnection.Response response = connection().send("POST", "/v1/chat/completions", requestId,
+                                                              body.toString(), null);
+        long nanos = System.nanoTime() - start;
+        if (response.status() != 200) {
+            throw new IOException("request " + requestId + ": status " + response.status() + ": " + response.body());
+        }
+        return new Posted(nanos, parse(response.body()));
+    }
+
+    /**
+     * A whole answer and how long it took.
+     *
+     * @param nanos  from before sending to after reading the body
+     * @param answer the chat completion
+     */
+    record Posted(long nanos, JsonObject answer) {
+        /** {@return the answer's first choice's message} */
+        JsonObject message() {
+            return answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        }
+    }
+
+    /**
      * A streamed chat completion: the time to the first chunk with content, and to {@code data: [DONE]}.
      *
      * @param requestId sent as {@code x-request-id}
