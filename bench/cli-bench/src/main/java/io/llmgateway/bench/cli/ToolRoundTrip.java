@@ -16,6 +16,7 @@ import io.llmgateway.testing.RecordedRequest;
 import io.llmgateway.testing.Reply;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
@@ -45,9 +46,14 @@ public final class ToolRoundTrip {
     private final Samples toolSecond = new Samples("tools: continuation (the tool result, then the final answer)");
     private final Samples toolTrip = new Samples("tools: both requests (the round trip)");
     private final Samples paired = new Samples("tools round trip − plain round trip, per iteration");
+    private final Samples toolOwn = new Samples("tools: the gateway's own time per round trip (client time − `cli_turn_ms`, both requests)");
+    private final Samples plainOwn = new Samples("plain: the gateway's own time per round trip (client time − `cli_turn_ms`, both requests)");
+    private final Map<String, Long> clientNanos = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private long continuationSpawns;
-    private long continuationResets;
+    private final List<String> toolConversations = new ArrayList<>();
+    private final List<String> costlyContinuations = new ArrayList<>();
+    private long spawns;
+    private long resets;
     private long continuations;
 
     private ToolRoundTrip(Map<String, String> options) {
@@ -96,9 +102,16 @@ public final class ToolRoundTrip {
                 for (int i = 0; i < warmup; i++) {
                     iteration(gw, "warmup-" + i, false);
                 }
+                String before = gw.metrics();
                 for (int i = 0; i < iterations; i++) {
                     iteration(gw, Integer.toString(i), true);
                 }
+                String after = gw.metrics();
+                spawns = delta(before, after, "llm_cli_spawns_total");
+                resets = delta(before, after, "llm_cli_resets_total");
+                continuations = delta(before, after, "llm_cli_tool_continuations_total");
+                gw.close();
+                checkContinuations(gw.requestLog());
             }
         }
         Files.writeString(Path.of(required("report")), report(started, version, iterations));
@@ -134,6 +147,8 @@ public final class ToolRoundTrip {
                                                                     false));
         check(id, "plain answer", second.message().getString("content"));
         if (measured) {
+            clientNanos.put("bench-plain-" + id, first.nanos());
+            clientNanos.put("bench-plain2-" + id, second.nanos());
             plainFirst.addNanos(first.nanos());
             plainSecond.addNanos(second.nanos());
             plainTrip.addNanos(first.nanos() + second.nanos());
@@ -150,23 +165,54 @@ public final class ToolRoundTrip {
             throw new IOException("request bench-tools-" + id + " was not answered with one tool call: " + first.answer());
         }
         JsonObject call = calls.getJsonObject(0);
-        String metricsBefore = gw.metrics();
         Gateway.Posted second = gw.post("bench-tools2-" + id, chat(List.of(
                 user(question),
                 JSON.createObjectBuilder().add("role", "assistant").addNull("content").add("tool_calls", calls).build(),
                 JSON.createObjectBuilder().add("role", "tool").add("tool_call_id", call.getString("id"))
                         .add("content", TOOL_OUTPUT).build()), true));
-        String metricsAfter = gw.metrics();
         check(id, "answer after the tool result", second.message().getString("content"));
-        continuations++;
-        continuationSpawns += delta(metricsBefore, metricsAfter, "llm_cli_spawns_total");
-        continuationResets += delta(metricsBefore, metricsAfter, "llm_cli_resets_total");
         if (measured) {
+            clientNanos.put("bench-tools-" + id, first.nanos());
+            clientNanos.put("bench-tools2-" + id, second.nanos());
+            toolConversations.add(id);
             toolFirst.addNanos(first.nanos());
             toolSecond.addNanos(second.nanos());
             toolTrip.addNanos(first.nanos() + second.nanos());
         }
         return first.nanos() + second.nanos();
+    }
+
+    /**
+     * Each continuation must be served by the session that answered the tool call, without a reset before
+     * its turn ({@code cli_reset_ms}) and without a cold start: the request log says which session and what
+     * it did.
+     */
+    private void checkContinuations(Map<String, JsonObject> log) {
+        for (String id : toolConversations) {
+            ownTime(log, toolOwn, "bench-tools-" + id, "bench-tools2-" + id);
+            ownTime(log, plainOwn, "bench-plain-" + id, "bench-plain2-" + id);
+            JsonObject first = log.get("bench-tools-" + id);
+            JsonObject second = log.get("bench-tools2-" + id);
+            if (first == null || second == null) {
+                costlyContinuations.add(id + " (not in the request log)");
+            } else if (!first.getString("session", "?").equals(second.getString("session", "!"))) {
+                costlyContinuations.add(id + " (session " + first.getString("session", "?") + ", then "
+                                                + second.getString("session", "?") + ")");
+            } else if (second.containsKey("cli_reset_ms") || second.containsKey("cold_start")) {
+                costlyContinuations.add(id + " (a reset or a cold start: " + second + ")");
+            }
+        }
+    }
+
+    private void ownTime(Map<String, JsonObject> log, Samples samples, String... requestIds) {
+        double millis = 0;
+        for (String requestId : requestIds) {
+            if (!(log.get(requestId) instanceof JsonObject line) || !(line.get("cli_turn_ms") instanceof JsonNumber turn)) {
+                return;
+            }
+            millis += clientNanos.get(requestId) / 1e6 - turn.doubleValue();
+        }
+        samples.addMillis(millis);
     }
 
     /** The fake upstream: a tool call when the gateway's tool is listed and no result came back yet, else text. */
@@ -230,22 +276,34 @@ public final class ToolRoundTrip {
                 .append("answered with the final text). Both make two upstream calls. ").append(iterations)
                 .append(" measured iterations; times in ms, from the client.\n\n")
                 .append("| series | n | p50 | p90 | min | max |\n|---|---:|---:|---:|---:|---:|\n");
-        for (Samples samples : List.of(plainFirst, plainSecond, plainTrip, toolFirst, toolSecond, toolTrip, paired)) {
+        for (Samples samples : List.of(plainFirst, plainSecond, plainTrip, toolFirst, toolSecond, toolTrip, paired,
+                                       plainOwn, toolOwn)) {
             out.append(samples.row()).append('\n');
         }
         out.append("\n- **added by the tool round trip** (p50 tools − p50 plain, both requests): **")
                 .append(Samples.ms(toolTrip.p50() - plainTrip.p50())).append(" ms** (95% bootstrap interval ")
                 .append(Samples.ms(interval[0])).append(" to ").append(Samples.ms(interval[1]))
                 .append("); median of the paired differences ").append(Samples.ms(paired.p50())).append(" ms\n")
-                .append("- continuations: ").append(continuations).append(" (warm-up included), spawns during them: **")
-                .append(continuationSpawns).append("**, resets (`/clear`) during them: **").append(continuationResets)
-                .append("**\n\n")
+                .append("- **the gateway's own time per tool round trip** (p50, from the request log's `cli_turn_ms`): **")
+                .append(Samples.ms(toolOwn.p50())).append(" ms** (plain: ").append(Samples.ms(plainOwn.p50())).append(" ms)\n")
+                .append("- measured continuations: ").append(toolConversations.size())
+                .append(", served by the session that answered the tool call, with no reset and no cold start: **")
+                .append(toolConversations.size() - costlyContinuations.size()).append("** (request log); ")
+                .append("`llm_cli_tool_continuations_total` grew by ").append(continuations).append('\n')
+                .append("- over the measured iterations the pool spawned ").append(spawns).append(" and reset ")
+                .append(resets).append(" sessions (`llm_cli_spawns_total`, `llm_cli_resets_total`): for the first\n")
+                .append("  requests of both conversations, each a new conversation that needs a clean session\n\n")
                 .append("| target | measured | result |\n|---|---:|---|\n")
-                .append("| the continuation costs no spawn and no reset | ").append(continuationSpawns).append(" spawns, ")
-                .append(continuationResets).append(" resets | ")
-                .append(continuationSpawns == 0 && continuationResets == 0 ? "met" : "**not met**").append(" |\n\n");
-        if (continuationSpawns != 0 || continuationResets != 0) {
-            problems.add(continuationSpawns + " spawns and " + continuationResets + " resets during continuations");
+                .append("| every continuation on its session, no reset, no spawn | ")
+                .append(toolConversations.size() - costlyContinuations.size()).append(" of ")
+                .append(toolConversations.size()).append(" | ")
+                .append(costlyContinuations.isEmpty() && continuations == toolConversations.size() ? "met" : "**not met**")
+                .append(" |\n\n");
+        if (!costlyContinuations.isEmpty()) {
+            problems.add("continuations not served warm by their session: " + String.join(", ", costlyContinuations));
+        }
+        if (continuations != toolConversations.size()) {
+            problems.add(continuations + " tool continuations counted for " + toolConversations.size() + " sent");
         }
         if (!problems.isEmpty()) {
             out.append("Problems: ").append(String.join("; ", problems)).append("\n\n");
