@@ -18,6 +18,9 @@ import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
@@ -127,6 +130,66 @@ final class TestApiGateway {
         JsonObject toolResult = messages.getJsonObject(2).getJsonArray("content").getJsonObject(0);
         assertEquals("tool_result", toolResult.getString("type"));
         assertEquals("3 degrees", toolResult.getString("content"));
+    }
+
+    @Test
+    void parallelToolCallsAndTheirResultsGoBackTogether() {
+        anthropic.enqueue(Reply.toolUse("", Reply.ToolCall.of("weather", Json.createObjectBuilder().add("city", "Oslo").build()),
+                                        Reply.ToolCall.of("weather", Json.createObjectBuilder().add("city", "Rome").build())));
+        ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder()
+                .model("claude-sonnet")
+                .addUserMessage("Weather in Oslo and in Rome?")
+                .addFunctionTool(FunctionDefinition.builder().name("weather")
+                                         .parameters(FunctionParameters.builder()
+                                                             .putAdditionalProperty("type", JsonValue.from("object"))
+                                                             .build())
+                                         .build())
+                .build();
+
+        ChatCompletion first = gateway.client().chat().completions().create(ask);
+
+        List<ChatCompletionMessageFunctionToolCall> calls = first.choices().getFirst().message().toolCalls().orElseThrow()
+                .stream().map(call -> call.asFunction()).toList();
+        assertEquals(List.of("{\"city\":\"Oslo\"}", "{\"city\":\"Rome\"}"),
+                     calls.stream().map(call -> call.function().arguments()).toList());
+        ChatCompletionCreateParams.Builder next = ask.toBuilder().addMessage(first.choices().getFirst().message());
+        for (ChatCompletionMessageFunctionToolCall call : calls) {
+            next.addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id())
+                                    .content(call.function().arguments().contains("Oslo") ? "3 degrees" : "24 degrees").build());
+        }
+        gateway.client().chat().completions().create(next.build());
+
+        // Anthropic wants every result of one assistant turn in the one user message that follows it
+        JsonArray messages = anthropic.requests().getLast().body().getJsonArray("messages");
+        assertEquals(3, messages.size(), messages.toString());
+        JsonArray results = messages.getJsonObject(2).getJsonArray("content");
+        assertEquals(List.of(calls.get(0).id(), calls.get(1).id()),
+                     results.stream().map(v -> v.asJsonObject().getString("tool_use_id")).toList());
+        assertEquals("24 degrees", results.getJsonObject(1).getString("content"));
+    }
+
+    @Test
+    void anImageGoesUpstreamAsABase64Block() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        ChatCompletion answer = gateway.client().chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("claude-sonnet")
+                .addUserMessageOfArrayOfContentParts(List.of(
+                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text("What is this?").build()),
+                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                                                  .url("data:image/png;base64," + png).build())
+                                .build())))
+                .build());
+
+        assertEquals("Hello from the fake Anthropic API.", Chat.content(answer));
+        JsonArray content = anthropic.requests().getLast().body().getJsonArray("messages").getJsonObject(0)
+                .getJsonArray("content");
+        assertEquals("What is this?", content.getJsonObject(0).getString("text"));
+        JsonObject image = content.getJsonObject(1);
+        assertEquals("image", image.getString("type"));
+        assertEquals("base64", image.getJsonObject("source").getString("type"));
+        assertEquals("image/png", image.getJsonObject("source").getString("media_type"));
+        assertEquals(png, image.getJsonObject("source").getString("data"));
     }
 
     @Test
