@@ -134,6 +134,31 @@ public final class FakeAnthropicApi implements AutoCloseable {
         };
     }
 
+    /**
+     * A {@linkplain #replyWith reply function} that plays a model obeying the request, generically, so that
+     * real clients can run their tool loops and structured outputs against the fake (documents and arguments
+     * from {@link FakeSchemaInstances}):
+     * <ul>
+     *   <li>{@code tool_choice} {@code tool}: a {@code tool_use} of that tool, whatever came before;</li>
+     *   <li>with {@code tools} (and a choice other than {@code none}) and a last message that is not a tool
+     *       result: a {@code tool_use} of each client tool the last user text names (only the first with
+     *       {@code disable_parallel_tool_use}), else of the first client tool, with an input valid against
+     *       its {@code input_schema}; a few words before the calls unless the choice forces a call
+     *       ({@code any}), as the real API prefills forced calls. A structured-output tool (the gateway's
+     *       {@code json_answer...}, the CLI's {@code StructuredOutput}) is not a client tool: it is called
+     *       when no client tool is, e.g. after the tool results;</li>
+     *   <li>native structured outputs ({@code output_config.format.schema}): the document as text, in pieces;</li>
+     *   <li>after tool results: a text answer that quotes them ({@code NAME returned CONTENT}), in pieces;</li>
+     *   <li>anything else: null, so the {@linkplain #defaultReply default reply}.</li>
+     * </ul>
+     * The CLI's tool names ({@code mcp__gw__get_weather}) count by their last part when matched to the text.
+     *
+     * @return the reply function
+     */
+    public static Function<RecordedRequest, Reply> answersLikeAModel() {
+        return new ModelLikeReplies();
+    }
+
     /** Switches recording on (the default) or off, e.g. for a benchmark that sends millions of requests. */
     public FakeAnthropicApi recording(boolean on) {
         server.recording(on);
