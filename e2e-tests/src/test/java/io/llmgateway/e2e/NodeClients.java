@@ -54,10 +54,27 @@ final class NodeClients {
      * @throws InterruptedException when interrupted while it runs
      */
     static Ran run(String script, String baseUrl, String model, String backend) throws IOException, InterruptedException {
+        return run(script, baseUrl, model, backend, "node-" + script.replace(".mjs", ""));
+    }
+
+    /**
+     * Runs one script against a gateway, its output to {@code target/e2e/LOG.log}.
+     *
+     * @param script  such as {@code openai-sdk.mjs}
+     * @param baseUrl the gateway's OpenAI base URL ({@code http://127.0.0.1:PORT/v1})
+     * @param model   the model the script asks for
+     * @param backend the backend type behind it ({@code mock} turns on the mock's own checks)
+     * @param log     names the output file, for runs of one script against several gateways
+     * @return how it ended and what it printed
+     * @throws IOException          when node cannot be started
+     * @throws InterruptedException when interrupted while it runs
+     */
+    static Ran run(String script, String baseUrl, String model, String backend, String log)
+            throws IOException, InterruptedException {
         Path dir = installed();
         return run(List.of("node", script), dir,
                    Map.of("GATEWAY_BASE_URL", baseUrl, "GATEWAY_MODEL", model, "GATEWAY_BACKEND", backend),
-                   "node-" + script.replace(".mjs", ""), RUN_TIMEOUT);
+                   log, RUN_TIMEOUT);
     }
 
     private static Ran run(List<String> command, Path dir, Map<String, String> environment, String name, Duration timeout)
