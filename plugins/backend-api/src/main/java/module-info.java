@@ -3,10 +3,13 @@
  * Anthropic Messages API and back, both ways and in both modes (JSON and streamed), and relays
  * OpenAI-compatible upstreams (vLLM, Ollama, OpenAI) unchanged apart from the model name. It owns the
  * upstream HTTP calls: connection reuse, retries with backoff, timeouts, error mapping and aborting
- * calls whose client went away. Nothing else: no pooling of processes, no HTTP serving.
+ * calls whose client went away. Nothing else: no pooling of processes, no HTTP serving. The Anthropic
+ * shapes themselves (content blocks, stream events, stop reasons, usage, error types) are the private
+ * library {@code io.llmgateway.anthropic}, shipped in this plugin's folder and shared with the cli backend.
  */
 module io.llmgateway.backend.api {
     requires io.llmgateway.api;
+    requires io.llmgateway.anthropic;
     requires io.helidon.webclient;
 
     provides io.llmgateway.api.BackendProvider with io.llmgateway.backend.api.ApiBackendProvider;

@@ -1,5 +1,7 @@
 package io.llmgateway.api;
 
+import java.util.Optional;
+
 /**
  * Why an answer ended, as OpenAI names it.
  */
@@ -26,5 +28,20 @@ public enum FinishReason {
      */
     public String wireName() {
         return wireName;
+    }
+
+    /**
+     * Looks a finish reason up by its wire name.
+     *
+     * @param wireName for example {@code tool_calls}
+     * @return the finish reason, or empty for a name OpenAI does not define
+     */
+    public static Optional<FinishReason> fromWireName(String wireName) {
+        for (FinishReason reason : values()) {
+            if (reason.wireName.equals(wireName)) {
+                return Optional.of(reason);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -127,12 +127,9 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
         if (object.get("choices") instanceof JsonArray choices && !choices.isEmpty()
                 && choices.get(0) instanceof JsonObject choice
                 && choice.get("finish_reason") instanceof JsonString reason) {
-            finish = switch (reason.getString()) {
-                case "length" -> FinishReason.LENGTH;
-                case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
-                case "content_filter" -> FinishReason.CONTENT_FILTER;
-                default -> FinishReason.STOP;
-            };
+            // function_call is the deprecated name of tool_calls
+            finish = reason.getString().equals("function_call") ? FinishReason.TOOL_CALLS
+                    : FinishReason.fromWireName(reason.getString()).orElse(FinishReason.STOP);
         }
         if (object.get("usage") instanceof JsonObject counted) {
             long cached = counted.get("prompt_tokens_details") instanceof JsonObject details

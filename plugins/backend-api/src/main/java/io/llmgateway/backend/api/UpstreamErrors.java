@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.llmgateway.anthropic.AnthropicErrors;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.JsonObject;
@@ -14,8 +15,9 @@ import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
 /**
- * Maps an upstream's failure to the error the gateway's client should see. The gateway's own key is
- * never part of a message.
+ * Maps an upstream's failure to the error the gateway's client should see: the body's message, the
+ * {@code retry-after} headers, and the status mapping Anthropic and OpenAI-compatible upstreams share
+ * ({@link AnthropicErrors}). The gateway's own key is never part of a message.
  */
 final class UpstreamErrors {
 
@@ -36,39 +38,7 @@ final class UpstreamErrors {
      * @return the error
      */
     static GatewayException fromStatus(String upstream, int status, String body, Optional<Duration> retryAfter) {
-        String detail = detail(body);
-        return switch (status) {
-            case 400, 404, 413, 422 -> new GatewayException(status == 404 ? 404 : 400, "invalid_request_error",
-                                                            Optional.of(status == 404 ? "upstream_not_found"
-                                                                                : "upstream_rejected"),
-                                                            Optional.empty(), upstream + " rejected the request: " + detail);
-            case 401, 403 -> GatewayException.badGateway(upstream + " rejected the gateway's own credentials (" + status
-                                                                 + "); the operator must check the configured API key");
-            case 429 -> GatewayException.rateLimited(upstream + " rate-limited the gateway: " + detail, "requests",
-                                                     retryAfter.orElse(DEFAULT_RETRY_AFTER));
-            case 503, 529 -> GatewayException.unavailable(upstream + " is overloaded: " + detail,
-                                                          Optional.of(retryAfter.orElse(DEFAULT_RETRY_AFTER)));
-            default -> GatewayException.badGateway(upstream + " failed with status " + status + ": " + detail);
-        };
-    }
-
-    /**
-     * The client's error for an Anthropic {@code error} event in the middle of a stream.
-     *
-     * @param errorType the event's {@code error.type}
-     * @param message   the event's {@code error.message}
-     * @return the error
-     */
-    static GatewayException fromAnthropicEvent(String errorType, String message) {
-        int status = switch (errorType) {
-            case "overloaded_error" -> 529;
-            case "rate_limit_error" -> 429;
-            case "invalid_request_error" -> 400;
-            case "authentication_error", "permission_error" -> 401;
-            default -> 500;
-        };
-        return fromStatus("Anthropic", status, "{\"error\":{\"message\":" + JSON.createValue(message) + "}}",
-                          Optional.empty());
+        return AnthropicErrors.fromStatus(upstream, status, detail(body), retryAfter.orElse(DEFAULT_RETRY_AFTER));
     }
 
     /** Whether a failed call may be tried again. */

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each translation rule from an Anthropic answer, whole or streamed, to deltas.
+ * Reading an Anthropic answer off the wire, whole or as server-sent events; the translation rules
+ * themselves are tested in the anthropic-messages library.
  */
 final class TestAnthropicAnswers {
 
@@ -45,15 +46,6 @@ final class TestAnthropicAnswers {
         assertEquals("{\"city\":\"Oslo\"}", completion.toolCalls().getFirst().arguments());
         assertEquals(FinishReason.TOOL_CALLS, completion.finishReason());
         assertEquals(new TokenUsage(125, 15, 100), completion.usage().orElseThrow());
-    }
-
-    @Test
-    void stopReasonsMap() {
-        assertEquals(FinishReason.STOP, AnthropicAnswers.finishReason("end_turn"));
-        assertEquals(FinishReason.STOP, AnthropicAnswers.finishReason("stop_sequence"));
-        assertEquals(FinishReason.LENGTH, AnthropicAnswers.finishReason("max_tokens"));
-        assertEquals(FinishReason.TOOL_CALLS, AnthropicAnswers.finishReason("tool_use"));
-        assertEquals(FinishReason.CONTENT_FILTER, AnthropicAnswers.finishReason("refusal"));
     }
 
     @Test

@@ -1,13 +1,10 @@
 package io.llmgateway.backend.api;
 
 import java.util.List;
-import java.util.Optional;
 
 import io.llmgateway.api.ChatMessage;
-import io.llmgateway.api.ContentPart;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Role;
-import io.llmgateway.api.ToolCall;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -19,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each translation rule from an OpenAI request to an Anthropic Messages request.
+ * The api backend's own rules from an OpenAI request to an Anthropic Messages request; the content
+ * mapping it shares with the cli backend is tested in the anthropic-messages library.
  */
 final class TestAnthropicRequests {
 
@@ -37,49 +35,6 @@ final class TestAnthropicRequests {
     }
 
     @Test
-    void consecutiveMessagesOfOneRoleAreMerged() {
-        JsonArray messages = build(Requests.of(List.of(ChatMessage.of(Role.USER, "one"), ChatMessage.of(Role.USER, "two"),
-                                                       ChatMessage.of(Role.ASSISTANT, "three"),
-                                                       ChatMessage.of(Role.USER, "four")))).getJsonArray("messages");
-
-        assertEquals(3, messages.size());
-        JsonArray first = messages.getJsonObject(0).getJsonArray("content");
-        assertEquals("one", first.getJsonObject(0).getString("text"));
-        assertEquals("two", first.getJsonObject(1).getString("text"));
-        assertEquals("assistant", messages.getJsonObject(1).getString("role"));
-    }
-
-    @Test
-    void imagesBecomeImageBlocks() {
-        ChatMessage withImages = new ChatMessage(Role.USER, List.of(
-                new ContentPart.Text("What is this?"),
-                new ContentPart.Image("data:image/png;base64,iVBORw0KGgo=", Optional.empty()),
-                new ContentPart.Image("https://example.com/cat.jpg", Optional.of("high"))),
-                                                 Optional.empty(), List.of(), Optional.empty());
-
-        JsonArray content = build(Requests.of(List.of(withImages))).getJsonArray("messages").getJsonObject(0)
-                .getJsonArray("content");
-
-        JsonObject base64 = content.getJsonObject(1).getJsonObject("source");
-        assertEquals("base64", base64.getString("type"));
-        assertEquals("image/png", base64.getString("media_type"));
-        assertEquals("iVBORw0KGgo=", base64.getString("data"));
-        JsonObject url = content.getJsonObject(2).getJsonObject("source");
-        assertEquals("url", url.getString("type"));
-        assertEquals("https://example.com/cat.jpg", url.getString("url"));
-    }
-
-    @Test
-    void aDataUrlThatIsNotBase64IsRefused() {
-        ChatMessage bad = new ChatMessage(Role.USER, List.of(new ContentPart.Image("data:image/png,raw", Optional.empty())),
-                                          Optional.empty(), List.of(), Optional.empty());
-
-        GatewayException e = assertThrows(GatewayException.class, () -> build(Requests.of(List.of(bad))));
-
-        assertEquals("messages[0].content[0].image_url.url", e.param().orElseThrow());
-    }
-
-    @Test
     void samplingParametersTranslate() {
         JsonObject body = build(Requests.withSampling(List.of(ChatMessage.of(Role.USER, "Hi")), 100, 1.7, 0.9,
                                                       List.of("END", "STOP"), "user-42"));
@@ -93,7 +48,7 @@ final class TestAnthropicRequests {
     }
 
     @Test
-    void toolsAndToolChoiceTranslate() {
+    void toolsAndToolChoiceAreInTheRequest() {
         JsonObject request = Requests.json("""
                 {"tools":[{"type":"function","function":{"name":"weather","description":"Weather for a city",
                   "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}},
@@ -116,52 +71,6 @@ final class TestAnthropicRequests {
     }
 
     @Test
-    void toolChoiceModes() {
-        assertEquals("auto", choice("\"auto\"").getString("type"));
-        assertEquals("none", choice("\"none\"").getString("type"));
-        assertEquals("any", choice("\"required\"").getString("type"));
-        assertThrows(GatewayException.class, () -> choice("\"sometimes\""));
-    }
-
-    @Test
-    void toolCallsAndResultsBecomeToolUseAndToolResultBlocks() {
-        ChatMessage call = new ChatMessage(Role.ASSISTANT, List.of(), Optional.empty(),
-                                           List.of(new ToolCall("call_1", "weather", "{\"city\":\"Oslo\"}"),
-                                                   new ToolCall("call_2", "time", "")), Optional.empty());
-        ChatMessage result1 = new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("3 degrees")), Optional.empty(),
-                                              List.of(), Optional.of("call_1"));
-        ChatMessage result2 = new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("12:00")), Optional.empty(),
-                                              List.of(), Optional.of("call_2"));
-
-        JsonArray messages = build(Requests.of(List.of(ChatMessage.of(Role.USER, "Weather and time?"), call, result1,
-                                                       result2, ChatMessage.of(Role.USER, "Thanks")))).getJsonArray("messages");
-
-        assertEquals(3, messages.size());
-        JsonArray toolUses = messages.getJsonObject(1).getJsonArray("content");
-        assertEquals("tool_use", toolUses.getJsonObject(0).getString("type"));
-        assertEquals("call_1", toolUses.getJsonObject(0).getString("id"));
-        assertEquals("Oslo", toolUses.getJsonObject(0).getJsonObject("input").getString("city"));
-        assertEquals(0, toolUses.getJsonObject(1).getJsonObject("input").size());
-        JsonArray results = messages.getJsonObject(2).getJsonArray("content");
-        assertEquals("tool_result", results.getJsonObject(0).getString("type"));
-        assertEquals("call_1", results.getJsonObject(0).getString("tool_use_id"));
-        assertEquals("3 degrees", results.getJsonObject(0).getString("content"));
-        assertEquals("call_2", results.getJsonObject(1).getString("tool_use_id"));
-        assertEquals("Thanks", results.getJsonObject(2).getString("text"), "the user's text follows the results");
-    }
-
-    @Test
-    void toolCallArgumentsMustBeAJsonObject() {
-        ChatMessage call = new ChatMessage(Role.ASSISTANT, List.of(), Optional.empty(),
-                                           List.of(new ToolCall("call_1", "weather", "not json")), Optional.empty());
-
-        GatewayException e = assertThrows(GatewayException.class, () -> build(Requests.of(List.of(
-                ChatMessage.of(Role.USER, "Hi"), call, ChatMessage.of(Role.USER, "again")))));
-
-        assertEquals("messages[1].tool_calls[0].function.arguments", e.param().orElseThrow());
-    }
-
-    @Test
     void responseFormatAndLogprobsAreRefused() {
         GatewayException format = assertThrows(GatewayException.class, () -> build(Requests.of(
                 List.of(ChatMessage.of(Role.USER, "Hi")), Requests.json("{\"response_format\":{\"type\":\"json_object\"}}"))));
@@ -179,12 +88,6 @@ final class TestAnthropicRequests {
                                                                 "claude-x", 4096, true));
 
         assertTrue(body.getBoolean("stream"));
-    }
-
-    private static JsonObject choice(String toolChoice) {
-        JsonObject request = Requests.json("{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],"
-                                                   + "\"tool_choice\":" + toolChoice + "}");
-        return build(Requests.of(List.of(ChatMessage.of(Role.USER, "Hi")), request)).getJsonObject("tool_choice");
     }
 
     private static JsonObject build(io.llmgateway.api.ChatRequest request) {

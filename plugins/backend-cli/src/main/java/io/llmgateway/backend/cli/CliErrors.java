@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.llmgateway.anthropic.AnthropicErrors;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.JsonNumber;
@@ -17,7 +18,8 @@ import jakarta.json.JsonObject;
 
 /**
  * What the cli backend tells clients when something fails, in words: a failed CLI turn ({@code "is_error":
- * true}, with the upstream's {@code api_error_status}) becomes the OpenAI error a client understands, and a
+ * true}, with the upstream's {@code api_error_status}) becomes the OpenAI error a client understands (the
+ * status mapping the api backend uses too, {@link AnthropicErrors}, but for the CLI's own login), and a
  * session that cannot start is described without an exception's class name or {@code toString()}, which
  * reach the log only.
  */
@@ -39,16 +41,13 @@ final class CliErrors {
         String detail = detail(result);
         int status = result.get("api_error_status") instanceof JsonNumber number ? number.intValue() : 0;
         return switch (status) {
-            case 429 -> GatewayException.rateLimited("Anthropic rate-limited the gateway's claude CLI: " + detail,
-                                                     "requests", retryAfter);
             case 401, 403 -> new GatewayException(401, "authentication_error", Optional.of("upstream_unauthorized"),
                                                   Optional.empty(),
                                                   "Anthropic rejected the gateway's claude CLI credentials (" + status
                                                           + "); the operator must log the CLI in or set"
                                                           + " ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN");
-            case 529, 503 -> GatewayException.unavailable("Anthropic is overloaded: " + detail, Optional.of(retryAfter));
-            case 400, 413 -> GatewayException.invalidRequest("The model rejected the request: " + detail);
-            default -> GatewayException.badGateway("The claude CLI failed: " + detail);
+            case 0 -> GatewayException.badGateway("The claude CLI failed: " + detail);
+            default -> AnthropicErrors.fromStatus("Anthropic", status, detail, retryAfter);
         };
     }
 

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.llmgateway.anthropic.AnthropicStream;
+import io.llmgateway.anthropic.AnthropicUsage;
+import io.llmgateway.anthropic.StopReason;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.ClientDisconnectedException;
@@ -13,15 +16,14 @@ import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
 
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * One user turn on a CLI process: sends the message, turns {@code text_delta} stream events into
- * deltas as they arrive, applies stop sequences and {@code max_tokens}, and ends at the turn's
- * {@code result} with the finish reason and usage. Anything that cuts a turn short (a stop sequence, the
+ * One user turn on a CLI process: sends the message, turns its {@code stream_event} lines into deltas
+ * as they arrive (the shared Anthropic mapping, {@link AnthropicStream}), applies stop sequences and
+ * {@code max_tokens}, and ends at the turn's {@code result} with the finish reason and usage. Anything that cuts a turn short (a stop sequence, the
  * token limit, the deadline, a client that left) interrupts the CLI and waits for the turn's end, so the
  * process is left ready for the next turn.
  */
@@ -38,8 +40,8 @@ final class CliTurn {
     private final Clock clock;
     private final Duration retryAfter;
     private boolean emitted;
+    private final AnthropicStream events;
     private FinishReason cutReason;
-    private String stopReason;
 
     CliTurn(CliProcess process, ChatSink sink, StopMatcher stops, TokenBudget budget, Instant deadline, Clock clock,
             Duration retryAfter) {
@@ -50,6 +52,7 @@ final class CliTurn {
         this.deadline = deadline;
         this.clock = clock;
         this.retryAfter = retryAfter;
+        this.events = new AnthropicStream(this::onDelta);
     }
 
     TurnOutcome run(String userText) throws InterruptedException {
@@ -87,26 +90,20 @@ final class CliTurn {
     }
 
     private void onStreamEvent(JsonObject line) {
-        JsonObject event = line.getJsonObject("event");
-        if (event == null) {
-            return;
+        if (line.get("event") instanceof JsonObject event) {
+            // the CLI reports failures in its result line, so an error event's step is not needed here
+            events.accept(event);
         }
-        switch (event.getString("type", "")) {
-            case "content_block_delta" -> {
-                JsonObject delta = event.getJsonObject("delta");
-                if (delta != null && "text_delta".equals(delta.getString("type", ""))) {
-                    onText(delta.getString("text", ""));
-                }
+    }
+
+    /** The stream's deltas: text goes through the stop sequences and the token budget. */
+    private void onDelta(ChatDelta delta) {
+        switch (delta) {
+            case ChatDelta.Text text -> onText(text.text());
+            case ChatDelta.ToolCallFragment ignored -> {
+                // no client tools on this backend: a tool_use would be the CLI's own
             }
-            case "message_delta" -> {
-                JsonObject delta = event.getJsonObject("delta");
-                if (delta != null && delta.get("stop_reason") instanceof JsonString reason) {
-                    stopReason = reason.getString();
-                }
-            }
-            default -> {
-                // message_start, content_block_start/stop, message_stop, thinking: nothing for the client
-            }
+            default -> sink.emit(delta);
         }
     }
 
@@ -151,22 +148,13 @@ final class CliTurn {
         if (cutReason != null) {
             return cutReason;
         }
-        String reason = result.get("stop_reason") instanceof JsonString string ? string.getString() : stopReason;
-        return "max_tokens".equals(reason) ? FinishReason.LENGTH : FinishReason.STOP;
+        Optional<String> reason = result.get("stop_reason") instanceof JsonString string
+                ? Optional.of(string.getString()) : events.stopReason();
+        return StopReason.finishReasonOf(reason);
     }
 
     private static TokenUsage usage(JsonObject result) {
-        JsonValue value = result.get("usage");
-        if (!(value instanceof JsonObject usage)) {
-            return TokenUsage.of(0, 0);
-        }
-        long cacheRead = count(usage, "cache_read_input_tokens");
-        long prompt = count(usage, "input_tokens") + cacheRead + count(usage, "cache_creation_input_tokens");
-        return new TokenUsage(prompt, count(usage, "output_tokens"), cacheRead);
-    }
-
-    private static long count(JsonObject usage, String name) {
-        return usage.get(name) instanceof JsonNumber number ? number.longValue() : 0;
+        return AnthropicUsage.of(result.get("usage") instanceof JsonObject usage ? usage : JsonValue.EMPTY_JSON_OBJECT);
     }
 
     private void emit(String text) {

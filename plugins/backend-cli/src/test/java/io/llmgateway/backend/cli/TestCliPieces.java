@@ -58,6 +58,8 @@ final class TestCliPieces {
         assertEquals(401, CliErrors.fromResult(result(401), retry).status());
         assertEquals(503, CliErrors.fromResult(result(529), retry).status());
         assertEquals(400, CliErrors.fromResult(result(400), retry).status());
+        assertEquals(404, CliErrors.fromResult(result(404), retry).status(), "as the api backend maps it");
+        assertEquals(retry, CliErrors.fromResult(result(529), retry).retryAfter().orElseThrow());
         assertEquals(502, CliErrors.fromResult(result(500), retry).status());
         GatewayException unknown = CliErrors.fromResult(Json.createObjectBuilder().add("is_error", true)
                                                                 .add("result", "boom").build(), retry);
