@@ -31,10 +31,12 @@ import static java.lang.System.Logger.Level.WARNING;
  *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset;</li>
  *     <li>{@link WaitingRequests}: the bounded FIFO queue of requests waiting for a session;</li>
  *     <li>{@link Staffing}: pre-warming, overflow, replacement and retirement, with {@link SpawnBackoff};</li>
+ *     <li>{@link Leases}: a chosen session as the request's lease (continuing or reset, cold start);</li>
+ *     <li>{@link Admission}: whether requests can be taken at all, the 503s, the health;</li>
+ *     <li>{@link Maintenance}: the once-a-second tick (forget, replace, retire, keep-alive pings);</li>
  *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
- * Once a second, maintenance forgets failed sessions listed for a minute, replaces idle sessions whose process
- * ended, retires idle overflow sessions, pings sessions idle for the keep-alive interval and tops the pool up.
+ * This class holds the lock, the requests' waits and what the lifecycle's threads report.
  */
 final class SessionPool implements AutoCloseable {
 
@@ -44,7 +46,6 @@ final class SessionPool implements AutoCloseable {
     private final System.Logger log;
     private final ScheduledExecutorService scheduler;
     private final PoolMetrics metrics;
-    private final Duration failedListed;
     private final ReentrantLock lock = new ReentrantLock();
     private final PoolSessions sessions = new PoolSessions();
     private final SessionChoice choice = new SessionChoice(sessions);
@@ -52,13 +53,15 @@ final class SessionPool implements AutoCloseable {
     private final SpawnBackoff backoff = new SpawnBackoff();
     private final SessionLifecycle lifecycle;
     private final Staffing staffing;
+    private final Admission admission;
+    private final Maintenance maintenance;
+    private final Leases leases;
     private boolean closed;
-    private ScheduledFuture<?> maintenance;
+    private ScheduledFuture<?> ticks;
 
     SessionPool(CliSettings settings, CliLauncher launcher, PoolMetrics metrics, Clock clock, System.Logger log,
                 ScheduledExecutorService scheduler, Duration failedListed) {
         this.settings = settings;
-        this.failedListed = failedListed;
         this.launcher = launcher;
         this.metrics = metrics;
         this.clock = clock;
@@ -67,6 +70,9 @@ final class SessionPool implements AutoCloseable {
         this.queue = new WaitingRequests(settings.queueCapacity());
         this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
         this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
+        this.admission = new Admission(settings, sessions, backoff, clock);
+        this.maintenance = new Maintenance(sessions, staffing, settings.keepAliveInterval(), failedListed);
+        this.leases = new Leases(staffing, metrics);
     }
 
     /** Checks the command, then starts pre-warming and the once-a-second maintenance. */
@@ -79,7 +85,7 @@ final class SessionPool implements AutoCloseable {
                 backoff.blocked(message, clock.instant());
             });
             staffing.topUpWarm();
-            maintenance = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+            ticks = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         } finally {
             lock.unlock();
         }
@@ -106,13 +112,13 @@ final class SessionPool implements AutoCloseable {
                 metrics.abandoned();
                 throw clientLeft();
             }
-            checkCanServe();
+            admission.check(closed);
             Optional<CliSession> idle = choice.forArrival(key, history, queue);
             if (idle.isPresent()) {
-                return lease(idle.get(), history);
+                return leases.lease(idle.get(), history);
             }
             if (queue.isFull()) {
-                throw busy("the queue of " + queue.capacity() + " waiting requests is full");
+                throw admission.busy("the queue of " + queue.capacity() + " waiting requests is full");
             }
             waiter = queue.add(key, history, clientGone);
             dispatch();
@@ -129,7 +135,7 @@ final class SessionPool implements AutoCloseable {
         }
         lock.lock();
         try {
-            return lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
+            return leases.lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
         } finally {
             lock.unlock();
         }
@@ -197,18 +203,7 @@ final class SessionPool implements AutoCloseable {
     BackendHealth health() {
         lock.lock();
         try {
-            if (closed) {
-                return new BackendHealth(BackendHealth.State.DOWN, "shutting down");
-            }
-            long warm = sessions.warm();
-            Optional<String> failure = backoff.lastFailure();
-            if (warm > 0 || (settings.poolSize() == 0 && failure.isEmpty())) {
-                return new BackendHealth(BackendHealth.State.UP, warm + " warm session(s)");
-            }
-            if (failure.isPresent() && sessions.starting() == 0) {
-                return new BackendHealth(BackendHealth.State.DOWN, failure.get());
-            }
-            return new BackendHealth(BackendHealth.State.STARTING, "warming up " + settings.poolSize() + " session(s)");
+            return admission.health(closed);
         } finally {
             lock.unlock();
         }
@@ -225,8 +220,8 @@ final class SessionPool implements AutoCloseable {
             }
             closed = true;
             staffing.close();
-            if (maintenance != null) {
-                maintenance.cancel(false);
+            if (ticks != null) {
+                ticks.cancel(false);
             }
             queue.failAll(GatewayException.unavailable("The gateway is shutting down", Optional.empty()));
             toStop = sessions.all().stream().filter(s -> s.state() != CliSession.State.FAILED).toList();
@@ -249,28 +244,12 @@ final class SessionPool implements AutoCloseable {
     }
 
     private List<CliSession> tick() {
-        List<CliSession> toPing = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
-                return toPing;
+                return List.of();
             }
-            Instant now = clock.instant();
-            sessions.forgetFailedBefore(now.minus(failedListed));
-            for (CliSession session : sessions.all()) {
-                if (session.state() != CliSession.State.IDLE) {
-                    continue;
-                }
-                if (!session.isAlive()) {
-                    staffing.replace(session, "its process exited while idle");
-                } else if (staffing.unneeded(session, now)) {
-                    staffing.retire(session);
-                } else if (session.lastActive().plus(settings.keepAliveInterval()).isBefore(now)) {
-                    sessions.startHousekeeping(session);
-                    toPing.add(session);
-                }
-            }
-            staffing.topUpWarm();
+            List<CliSession> toPing = maintenance.tick(clock.instant());
             dispatch();
             return toPing;
         } finally {
@@ -298,22 +277,6 @@ final class SessionPool implements AutoCloseable {
         });
     }
 
-    private Lease lease(CliSession session, List<Conversation.Turn> history) {
-        session.state(CliSession.State.BUSY);
-        boolean continuing = session.holds(history);
-        if (!continuing && session.holdsOngoingConversation()) {
-            staffing.makeUpFor(session); // its client will be back, and should find a clean session then
-        }
-        boolean coldStart = session.origin() == CliSession.Origin.OVERFLOW && session.requestCount() == 0;
-        if (continuing) {
-            metrics.affinityHit();
-        }
-        if (coldStart) {
-            metrics.coldStart();
-        }
-        return new Lease(session, continuing, coldStart);
-    }
-
     /**
      * A wait that ended without a session (time up, client gone): the error to end the request with, or the
      * session handed to the waiter at the last moment, if its client is still there to use it.
@@ -335,7 +298,7 @@ final class SessionPool implements AutoCloseable {
         if (!deadline.isAfter(clock.instant())) {
             throw GatewayException.timeout("No claude session became free before the request timed out");
         }
-        throw busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
+        throw admission.busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
     }
 
     /** A waiter that will not take its session: out of the queue, and a session handed to it goes back. */
@@ -352,27 +315,6 @@ final class SessionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void checkCanServe() {
-        if (closed) {
-            throw unavailable("The gateway is shutting down");
-        }
-        if (settings.poolSize() + settings.maxOverflow() == 0) {
-            throw unavailable("The cli backend has no sessions: LLM_POOL_SIZE and LLM_POOL_MAX_OVERFLOW are both 0");
-        }
-        Optional<String> failure = backoff.lastFailure();
-        if (failure.isPresent() && sessions.live() == 0) {
-            throw unavailable(failure.get());
-        }
-    }
-
-    private GatewayException busy(String why) {
-        return GatewayException.unavailable("All claude sessions are busy: " + why, Optional.of(settings.retryAfter()));
-    }
-
-    private GatewayException unavailable(String message) {
-        return GatewayException.unavailable(message, Optional.of(backoff.retryAfter(clock.instant(), settings.retryAfter())));
     }
 
     /**
@@ -416,7 +358,7 @@ final class SessionPool implements AutoCloseable {
                 log.log(WARNING, "session " + session.id() + ": failed to start (" + why + "); next attempt in "
                         + wait.toSeconds() + " s");
                 if (sessions.live() == 0) {
-                    queue.failAll(unavailable(failure));
+                    queue.failAll(admission.unavailable(failure));
                 }
                 dispatch();
             } finally {
