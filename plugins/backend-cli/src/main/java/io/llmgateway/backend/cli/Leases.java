@@ -1,12 +1,10 @@
 package io.llmgateway.backend.cli;
 
-import java.util.List;
-
 /**
- * Turns the session chosen for a request into its lease: marks it busy, tells whether it continues the
- * request's conversation (only the last message is sent) or is reset first, makes up for an ongoing
- * conversation it takes over, and counts affinity hits and cold starts. Not thread-safe: guarded by the
- * pool's lock.
+ * Turns the session chosen for a request into its lease: marks it busy, tells whether it resumes a turn
+ * waiting for the request's tool results, continues the request's conversation (only the last message is
+ * sent) or is reset first, makes up for an ongoing conversation it takes over, and counts affinity hits, tool
+ * continuations and cold starts. Not thread-safe: guarded by the pool's lock.
  */
 final class Leases {
 
@@ -18,9 +16,14 @@ final class Leases {
         this.metrics = metrics;
     }
 
-    SessionPool.Lease lease(CliSession session, List<Conversation.Turn> history) {
+    SessionPool.Lease lease(CliSession session, Affinity affinity) {
+        if (session.state() == CliSession.State.AWAITING_TOOLS) {
+            session.state(CliSession.State.BUSY);
+            metrics.toolContinuation();
+            return new SessionPool.Lease(session, SessionPool.Start.RESUME, false);
+        }
         session.state(CliSession.State.BUSY);
-        boolean continuing = session.holds(history);
+        boolean continuing = session.holds(affinity);
         if (!continuing && session.holdsOngoingConversation()) {
             staffing.makeUpFor(session); // its client will be back, and should find a clean session then
         }
@@ -31,6 +34,6 @@ final class Leases {
         if (coldStart) {
             metrics.coldStart();
         }
-        return new SessionPool.Lease(session, continuing, coldStart);
+        return new SessionPool.Lease(session, continuing ? SessionPool.Start.CONTINUE : SessionPool.Start.FRESH, coldStart);
     }
 }

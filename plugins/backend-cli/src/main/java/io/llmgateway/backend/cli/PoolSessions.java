@@ -40,6 +40,13 @@ final class PoolSessions {
                 .toList();
     }
 
+    /** The sessions of a key whose turn waits for tool results and whose process still runs. */
+    List<CliSession> awaitingTools(SessionKey key) {
+        return sessions.stream()
+                .filter(s -> s.state() == CliSession.State.AWAITING_TOOLS && s.key().equals(key) && s.isAlive())
+                .toList();
+    }
+
     /** Marks an idle session busy with the pool's own work. */
     void startHousekeeping(CliSession session) {
         session.state(CliSession.State.BUSY);
@@ -71,7 +78,8 @@ final class PoolSessions {
 
     /** Sessions that can take a request now or after their current one. */
     long warm() {
-        return count(s -> s.state() == CliSession.State.IDLE || s.state() == CliSession.State.BUSY);
+        return count(s -> s.state() == CliSession.State.IDLE || s.state() == CliSession.State.BUSY
+                || s.state() == CliSession.State.AWAITING_TOOLS);
     }
 
     long starting() {

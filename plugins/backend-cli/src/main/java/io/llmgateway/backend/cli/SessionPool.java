@@ -28,7 +28,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * happens under it:
  * <ul>
  *     <li>{@link PoolSessions}: the table of sessions and their states;</li>
- *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset;</li>
+ *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset, and
+ *     which waiting turn a request's tool results go to;</li>
  *     <li>{@link WaitingRequests}: the bounded FIFO queue of requests waiting for a session;</li>
  *     <li>{@link Staffing}: pre-warming, overflow, replacement and retirement, with {@link SpawnBackoff};</li>
  *     <li>{@link Leases}: a chosen session as the request's lease (continuing or reset, cold start);</li>
@@ -36,7 +37,8 @@ import static java.lang.System.Logger.Level.WARNING;
  *     <li>{@link Maintenance}: the once-a-second tick (forget, replace, retire, keep-alive pings);</li>
  *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
- * This class holds the lock, the requests' waits and what the lifecycle's threads report.
+ * This class holds the lock, the requests' waits, the turns parked while their client runs its tools
+ * ({@link #park}), and what the lifecycle's threads report.
  */
 final class SessionPool implements AutoCloseable {
 
@@ -56,6 +58,7 @@ final class SessionPool implements AutoCloseable {
     private final Admission admission;
     private final Maintenance maintenance;
     private final Leases leases;
+    private final RejectedSchemas rejectedSchemas = new RejectedSchemas();
     private boolean closed;
     private ScheduledFuture<?> ticks;
 
@@ -71,7 +74,7 @@ final class SessionPool implements AutoCloseable {
         this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
         this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
         this.admission = new Admission(settings, sessions, backoff, clock);
-        this.maintenance = new Maintenance(sessions, staffing, settings.keepAliveInterval(), failedListed);
+        this.maintenance = new Maintenance(sessions, staffing, settings.keepAliveInterval(), failedListed, metrics, log);
         this.leases = new Leases(staffing, metrics);
     }
 
@@ -92,18 +95,19 @@ final class SessionPool implements AutoCloseable {
     }
 
     /**
-     * Takes a session of the key for one request, waiting in the queue if none is free. A request whose
-     * client is gone, on arrival or while it waits, is dropped: no session is spawned or used for it.
+     * Takes a session of the key for one request, waiting in the queue if none is free. A request bringing the
+     * tool results a parked turn waits for gets that session at once. A request whose client is gone, on arrival
+     * or while it waits, is dropped: no session is spawned or used for it.
      *
-     * @param key        the model and system prompt the request needs
-     * @param history    the request's dialogue before its last message, for affinity
+     * @param key        the model, system prompt and answer schema the request needs
+     * @param affinity   what the request continues, for affinity and parked turns
      * @param deadline   when the request times out
      * @param clientGone whether the request's client has closed its connection (looked at while it waits)
      * @return the session, reserved for the caller until {@link #release}
      * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes
      * @throws ClientDisconnectedException when the client left before a session was found
      */
-    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline, BooleanSupplier clientGone)
+    Lease acquire(SessionKey key, Affinity affinity, Instant deadline, BooleanSupplier clientGone)
             throws InterruptedException {
         Waiter waiter;
         lock.lock();
@@ -113,14 +117,19 @@ final class SessionPool implements AutoCloseable {
                 throw clientLeft();
             }
             admission.check(closed);
-            Optional<CliSession> idle = choice.forArrival(key, history, queue);
+            rejectedSchemas.check(key);
+            Optional<CliSession> parked = choice.forToolResults(key, affinity);
+            if (parked.isPresent()) {
+                return leases.lease(parked.get(), affinity);
+            }
+            Optional<CliSession> idle = choice.forArrival(key, affinity, queue);
             if (idle.isPresent()) {
-                return leases.lease(idle.get(), history);
+                return leases.lease(idle.get(), affinity);
             }
             if (queue.isFull()) {
                 throw admission.busy("the queue of " + queue.capacity() + " waiting requests is full");
             }
-            waiter = queue.add(key, history, clientGone);
+            waiter = queue.add(key, affinity, clientGone);
             dispatch();
         } finally {
             lock.unlock();
@@ -135,23 +144,52 @@ final class SessionPool implements AutoCloseable {
         }
         lock.lock();
         try {
-            return leases.lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
+            return leases.lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), affinity);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Gives back, unused, a session whose request's client left before anything was sent to it; the session
-     * serves on as it was, and the request counts as abandoned.
+     * Gives back, unused, the session of a request whose client left before anything was sent to it; the session
+     * serves on as it was (a resumed turn waits for its results again), and the request counts as abandoned.
      *
-     * @param session the session
+     * @param lease the request's lease
      */
-    void giveBack(CliSession session) {
+    void giveBack(Lease lease) {
         lock.lock();
         try {
             metrics.abandoned();
-            release(session, true, "");
+            if (lease.start() == Start.RESUME && !closed && lease.session().state() == CliSession.State.BUSY) {
+                lease.session().awaitTools(lease.session().awaitingUntil());
+            } else {
+                release(lease.session(), true, "");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Parks a session whose turn waits for the results of the tool calls its client was just answered with: it
+     * serves nobody else until the client's next request brings them, or {@code LLM_CLI_TOOL_RESULT_TIMEOUT}
+     * passes (then its turn is interrupted and it is reset).
+     *
+     * @param session the session
+     */
+    void park(CliSession session) {
+        lock.lock();
+        try {
+            if (closed || session.state() != CliSession.State.BUSY) {
+                return;
+            }
+            if (!session.isAlive()) {
+                staffing.replace(session, "its process exited while it waited for tool results");
+                dispatch();
+                staffing.topUpWarm();
+                return;
+            }
+            session.awaitTools(clock.instant().plus(settings.toolResultTimeout()));
         } finally {
             lock.unlock();
         }
@@ -236,22 +274,23 @@ final class SessionPool implements AutoCloseable {
     /** The once-a-second tick; it must survive anything one tick runs into, or nothing would be cleaned up again. */
     private void maintain() {
         try {
-            List<CliSession> toPing = tick();
-            toPing.forEach(lifecycle::ping);
+            Maintenance.Chores chores = tick();
+            chores.toPing().forEach(lifecycle::ping);
+            chores.toAbandon().forEach(lifecycle::abandonTurn);
         } catch (RuntimeException e) {
             log.log(WARNING, "cli pool maintenance failed; it runs again in a second", e);
         }
     }
 
-    private List<CliSession> tick() {
+    private Maintenance.Chores tick() {
         lock.lock();
         try {
             if (closed) {
-                return List.of();
+                return new Maintenance.Chores(List.of(), List.of());
             }
-            List<CliSession> toPing = maintenance.tick(clock.instant());
+            Maintenance.Chores chores = maintenance.tick(clock.instant());
             dispatch();
-            return toPing;
+            return chores;
         } finally {
             lock.unlock();
         }
@@ -320,11 +359,25 @@ final class SessionPool implements AutoCloseable {
     /**
      * A session reserved for one request.
      *
-     * @param session    the session
-     * @param continuing whether it holds the request's conversation so far (send only the last message)
-     * @param coldStart  whether it was spawned for this request
+     * @param session   the session
+     * @param start     how the request begins on it
+     * @param coldStart whether it was spawned for this request
      */
-    record Lease(CliSession session, boolean continuing, boolean coldStart) {
+    record Lease(CliSession session, Start start, boolean coldStart) {
+        /** Whether the session holds the request's conversation so far (send only the new input). */
+        boolean continuing() {
+            return start != Start.FRESH;
+        }
+    }
+
+    /** How a request begins on its session. */
+    enum Start {
+        /** The session's turn waits for the tool results the request brings: give them, read on. */
+        RESUME,
+        /** The session holds the conversation before the request's last user message: send that message. */
+        CONTINUE,
+        /** Reset the context if it is not clean, list the request's functions, send the whole dialogue. */
+        FRESH
     }
 
     /** What the lifecycle's threads report, applied under the pool's lock. */
@@ -353,6 +406,13 @@ final class SessionPool implements AutoCloseable {
             lock.lock();
             try {
                 session.state(CliSession.State.FAILED);
+                Optional<GatewayException> refused = rejectedSchemas.noteIfRefused(session.key(), why);
+                if (refused.isPresent()) {
+                    log.log(INFO, () -> "session " + session.id() + ": the CLI refused the requests' answer schema");
+                    queue.failAll(session.key(), refused.get());
+                    dispatch();
+                    return;
+                }
                 String failure = "cannot start a claude session: " + why;
                 Duration wait = backoff.failed(failure, clock.instant());
                 log.log(WARNING, "session " + session.id() + ": failed to start (" + why + "); next attempt in "
@@ -366,13 +426,18 @@ final class SessionPool implements AutoCloseable {
             }
         }
 
-        /** A process that ended while idle is replaced now; one that ended mid-turn is reported by its turn. */
+        /**
+         * A process that ended while idle or waiting for tool results is replaced now; one that ended mid-turn is
+         * reported by its turn.
+         */
         @Override
         public void exited(CliSession session) {
             lock.lock();
             try {
-                if (!closed && session.state() == CliSession.State.IDLE) {
-                    staffing.replace(session, "its process exited while idle");
+                if (!closed && (session.state() == CliSession.State.IDLE
+                        || session.state() == CliSession.State.AWAITING_TOOLS)) {
+                    staffing.replace(session, session.state() == CliSession.State.IDLE ? "its process exited while idle"
+                            : "its process exited while it waited for tool results");
                     staffing.topUpWarm();
                     dispatch();
                 }
