@@ -38,7 +38,7 @@ import jakarta.json.spi.JsonProvider;
  * queued as an {@link Event} for the turn in progress; lines that are not JSON are skipped. When stdout ends,
  * an {@link Event.Exited} is queued and pending control calls fail.
  */
-final class CliProcess {
+final class CliProcess implements ControlChannel {
 
     static final JsonProvider JSON = JsonProvider.provider();
 
@@ -178,7 +178,9 @@ final class CliProcess {
      * @throws IOException      when the process is gone or answers with an error
      * @throws TimeoutException when it does not answer in time
      */
-    JsonObject control(JsonObject request, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+    @Override
+    public JsonObject control(JsonObject request, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException {
         String id = "gw-" + controlIds.incrementAndGet();
         CompletableFuture<JsonObject> response = new CompletableFuture<>();
         pendingControls.put(id, response);
@@ -222,7 +224,8 @@ final class CliProcess {
      * @param requestId the request's {@code request_id}
      * @param response  the answer's payload
      */
-    void respond(String requestId, JsonObject response) {
+    @Override
+    public void respond(String requestId, JsonObject response) {
         writes.add(new Write(JSON.createObjectBuilder()
                                      .add("type", "control_response")
                                      .add("response", JSON.createObjectBuilder()
@@ -239,7 +242,8 @@ final class CliProcess {
      * @param requestId the request's {@code request_id}
      * @param error     why, in words
      */
-    void respondError(String requestId, String error) {
+    @Override
+    public void respondError(String requestId, String error) {
         writes.add(new Write(JSON.createObjectBuilder()
                                      .add("type", "control_response")
                                      .add("response", JSON.createObjectBuilder()
@@ -464,13 +468,14 @@ final class CliProcess {
     @FunctionalInterface
     interface ControlRequests {
         /**
-         * Handles one request; the answer goes through {@link #respond} or {@link #respondError}, now or later.
+         * Handles one request; the answer goes through {@link ControlChannel#respond} or {@link ControlChannel#respondError},
+         * now or later.
          *
-         * @param process   the process that asks
+         * @param channel   the process that asks
          * @param requestId the request's {@code request_id}
          * @param request   the request ({@code subtype} and its fields)
          */
-        void handle(CliProcess process, String requestId, JsonObject request);
+        void handle(ControlChannel channel, String requestId, JsonObject request);
     }
 
     /** What the stdout reader hands to the turn in progress. */

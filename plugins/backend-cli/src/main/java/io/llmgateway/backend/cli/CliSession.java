@@ -157,7 +157,7 @@ final class CliSession {
     }
 
     /** What the context holds after a turn: the dialogue and the answer, unless the answer was cut or failed. */
-    private void remember(Conversation conversation, ToolSet offered, TurnOutcome outcome) {
+    void remember(Conversation conversation, ToolSet offered, TurnOutcome outcome) {
         List<Conversation.Turn> nowHeld = new ArrayList<>(conversation.turns());
         switch (outcome) {
             case TurnOutcome.Answered answered when !answered.cut() -> {

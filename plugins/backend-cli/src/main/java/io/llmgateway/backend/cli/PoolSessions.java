@@ -40,10 +40,10 @@ final class PoolSessions {
                 .toList();
     }
 
-    /** The sessions of a key whose turn waits for tool results and whose process still runs. */
+    /** The sessions of a key whose turn waits for tool results (one whose process ends is replaced at once). */
     List<CliSession> awaitingTools(SessionKey key) {
         return sessions.stream()
-                .filter(s -> s.state() == CliSession.State.AWAITING_TOOLS && s.key().equals(key) && s.isAlive())
+                .filter(s -> s.state() == CliSession.State.AWAITING_TOOLS && s.key().equals(key))
                 .toList();
     }
 

@@ -39,7 +39,7 @@ final class ToolHost implements CliProcess.ControlRequests {
     private final Map<String, Result> early = new HashMap<>();
 
     @Override
-    public synchronized void handle(CliProcess process, String requestId, JsonObject request) {
+    public synchronized void handle(ControlChannel process, String requestId, JsonObject request) {
         switch (request.getString("subtype", "")) {
             case "mcp_message" -> mcpMessage(process, requestId, request);
             case "can_use_tool" -> permission(process, requestId, request);
@@ -56,7 +56,7 @@ final class ToolHost implements CliProcess.ControlRequests {
      * @param tools   the functions
      * @throws IOException when the CLI does not take the change or does not list them in time
      */
-    void offer(CliProcess process, ToolSet tools) throws IOException, InterruptedException {
+    void offer(ControlChannel process, ToolSet tools) throws IOException, InterruptedException {
         CompletableFuture<Void> done;
         synchronized (this) {
             if (tools.equals(listed)) {
@@ -91,7 +91,7 @@ final class ToolHost implements CliProcess.ControlRequests {
      * @param toolUseId the call's id
      * @param text      the client's {@code tool} message
      */
-    synchronized void answer(CliProcess process, String toolUseId, String text) {
+    synchronized void answer(ControlChannel process, String toolUseId, String text) {
         Result result = new Result(text);
         Call call = calls.remove(toolUseId);
         if (call == null) {
@@ -112,7 +112,7 @@ final class ToolHost implements CliProcess.ControlRequests {
         return calls.size();
     }
 
-    private void mcpMessage(CliProcess process, String requestId, JsonObject request) {
+    private void mcpMessage(ControlChannel process, String requestId, JsonObject request) {
         if (!SERVER.equals(request.getString("server_name", "")) || !(request.get("message") instanceof JsonObject message)) {
             process.respondError(requestId, "no such MCP server");
             return;
@@ -154,7 +154,7 @@ final class ToolHost implements CliProcess.ControlRequests {
         }
     }
 
-    private void call(CliProcess process, String requestId, JsonValue rpcId, JsonObject message) {
+    private void call(ControlChannel process, String requestId, JsonValue rpcId, JsonObject message) {
         JsonObject params = message.get("params") instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
         String toolUseId = params.get("_meta") instanceof JsonObject meta && meta.get(TOOL_USE_ID) instanceof JsonString id
                 ? id.getString() : "";
@@ -171,7 +171,7 @@ final class ToolHost implements CliProcess.ControlRequests {
         }
     }
 
-    private void permission(CliProcess process, String requestId, JsonObject request) {
+    private void permission(ControlChannel process, String requestId, JsonObject request) {
         String tool = request.getString("tool_name", "");
         if (listed.clientName(tool).isPresent()) {
             JsonValue input = request.get("input") instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
@@ -185,7 +185,7 @@ final class ToolHost implements CliProcess.ControlRequests {
         }
     }
 
-    private static void respond(CliProcess process, Call call, Result result) {
+    private static void respond(ControlChannel process, Call call, Result result) {
         JsonObjectBuilder content = CliProcess.JSON.createObjectBuilder()
                 .add("content", CliProcess.JSON.createArrayBuilder()
                         .add(CliProcess.JSON.createObjectBuilder().add("type", "text").add("text", result.text())));
