@@ -82,6 +82,11 @@ final class PoolSessions {
                 || s.state() == CliSession.State.AWAITING_TOOLS);
     }
 
+    /** How many sessions of the key are busy. */
+    long busy(SessionKey key) {
+        return count(s -> s.state() == CliSession.State.BUSY && s.key().equals(key));
+    }
+
     long starting() {
         return count(s -> s.state() == CliSession.State.STARTING);
     }

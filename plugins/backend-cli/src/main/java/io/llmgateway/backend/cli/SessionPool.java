@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -48,7 +49,11 @@ final class SessionPool implements AutoCloseable {
     private final System.Logger log;
     private final ScheduledExecutorService scheduler;
     private final PoolMetrics metrics;
+    /** How long tool results wait for a busy session of their kind to finish parking (its answer has just ended). */
+    static final Duration PARKING_GRACE = Duration.ofMillis(200);
+
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition parkedOne = lock.newCondition();
     private final PoolSessions sessions = new PoolSessions();
     private final SessionChoice choice = new SessionChoice(sessions);
     private final WaitingRequests queue;
@@ -119,6 +124,12 @@ final class SessionPool implements AutoCloseable {
             admission.check(closed);
             rejectedSchemas.check(key);
             Optional<CliSession> parked = choice.forToolResults(key, affinity);
+            // a client may send its results the moment it read the calls, before their session is parked
+            long grace = PARKING_GRACE.toNanos();
+            while (parked.isEmpty() && affinity.answersCalls() && grace > 0 && sessions.busy(key) > 0) {
+                grace = parkedOne.awaitNanos(grace);
+                parked = choice.forToolResults(key, affinity);
+            }
             if (parked.isPresent()) {
                 return leases.lease(parked.get(), affinity);
             }
@@ -190,6 +201,7 @@ final class SessionPool implements AutoCloseable {
                 return;
             }
             session.awaitTools(clock.instant().plus(settings.toolResultTimeout()));
+            parkedOne.signalAll();
         } finally {
             lock.unlock();
         }
