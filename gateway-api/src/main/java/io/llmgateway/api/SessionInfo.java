@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * A long-lived backend session (such as a warm CLI process) as {@code /sessions} lists it.
  *
  * @param id        session id
- * @param state     {@code starting}, {@code idle}, {@code busy}, {@code stopping} or {@code failed}
+ * @param state     {@code starting}, {@code idle}, {@code busy}, {@code awaiting_tools} (a turn waiting for the
+ *                  client's tool results), {@code stopping} or {@code failed}
  * @param pid       the process id, if the session is a process
  * @param model     the model it serves
  * @param origin    {@code warm} (pre-warmed pool) or {@code overflow} (spawned under load)

@@ -2,6 +2,7 @@ package io.llmgateway.testing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,6 +118,37 @@ public final class RecordedRequest {
             }
         }
         return "";
+    }
+
+    /** {@return the names of the body's {@code tools}, in order; empty if it has none} */
+    public List<String> toolNames() {
+        return body.get("tools") instanceof JsonArray tools
+                ? tools.stream().filter(JsonObject.class::isInstance).map(tool -> Jsons.string(tool.asJsonObject(), "name"))
+                        .toList()
+                : List.of();
+    }
+
+    /**
+     * {@return the {@code tool_result} blocks of the last {@code user} message (Anthropic), by
+     * {@code tool_use_id}, each as its text (the text of its blocks joined, or its string content); empty if
+     * it has none}
+     */
+    public Map<String, String> toolResults() {
+        JsonArray messages = messages();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i) instanceof JsonObject message && "user".equals(Jsons.string(message, "role"))) {
+                Map<String, String> results = new LinkedHashMap<>();
+                if (message.get("content") instanceof JsonArray blocks) {
+                    for (JsonValue block : blocks) {
+                        if (block instanceof JsonObject result && "tool_result".equals(Jsons.string(result, "type"))) {
+                            results.put(Jsons.string(result, "tool_use_id"), Jsons.text(result.get("content")));
+                        }
+                    }
+                }
+                return results;
+            }
+        }
+        return Map.of();
     }
 
     /**

@@ -33,7 +33,8 @@ import io.llmgateway.api.SessionInfo;
 public final class GatewayMetrics {
 
     /** Session states as backends report them; each gets a {@code llm_sessions_total} series. */
-    public static final List<String> SESSION_STATES = List.of("starting", "idle", "busy", "stopping", "failed");
+    public static final List<String> SESSION_STATES = List.of("starting", "idle", "busy", "awaiting_tools", "stopping",
+                                                             "failed");
 
     private static final double[] DURATION_BUCKETS = {
             0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};

@@ -12,16 +12,15 @@ import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.SessionInfo;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * Serves chat completions from the session pool: one CLI turn per request, retried once on another
- * session when a process dies before the client saw anything (for a non-streamed request, at any point of
- * its turn: its answer is held back until the turn ends).
+ * Serves chat completions from the session pool: one CLI turn per request (or, with the client's functions,
+ * one part of a turn: up to the model's calls, then from their results on), retried once on another session
+ * when a process dies before the client saw anything (for a non-streamed request, at any point of its turn:
+ * its answer is held back until the turn ends).
  */
 final class CliBackend implements Backend {
 
@@ -56,16 +55,28 @@ final class CliBackend implements Backend {
     @Override
     public void chat(ChatExchange exchange, ChatSink sink) {
         ChatRequest request = exchange.request();
-        refuseWhatTheCliCannotDo(request.body());
+        if (request.body().get("logprobs") == JsonValue.TRUE) {
+            throw GatewayException.invalidRequest("The cli backend cannot return logprobs", "logprobs");
+        }
+        RequestTools tools = RequestTools.of(request.body());
+        Optional<String> schema = ResponseSchema.of(request.body());
         Conversation conversation = Conversation.of(request, settings.defaultSystemPrompt());
-        SessionKey key = new SessionKey(request.model(), conversation.systemPrompt());
+        SessionKey key = new SessionKey(request.model(), conversation.systemPrompt(), schema);
+        Affinity affinity = new Affinity(conversation.history(), tools.offered(), conversation.toolResults().keySet());
         try {
             for (int attempt = 1; ; attempt++) {
                 // a whole answer is held back until its turn ends, so a session dying half-way costs a retry, not a 502
                 PendingAnswer pending = request.stream() ? null : new PendingAnswer();
-                TurnOutcome outcome = serveOnce(exchange, pending == null ? sink : pending, conversation, key);
+                TurnOutcome outcome = serveOnce(exchange, pending == null ? sink : pending, conversation, tools, key,
+                                                affinity);
                 switch (outcome) {
                     case TurnOutcome.Answered answered -> {
+                        if (pending != null) {
+                            pending.deliverTo(sink);
+                        }
+                        return;
+                    }
+                    case TurnOutcome.AwaitingTools awaiting -> {
                         if (pending != null) {
                             pending.deliverTo(sink);
                         }
@@ -94,13 +105,13 @@ final class CliBackend implements Backend {
         }
     }
 
-    private TurnOutcome serveOnce(ChatExchange exchange, ChatSink sink, Conversation conversation, SessionKey key)
-            throws InterruptedException {
+    private TurnOutcome serveOnce(ChatExchange exchange, ChatSink sink, Conversation conversation, RequestTools tools,
+                                  SessionKey key, Affinity affinity) throws InterruptedException {
         ChatRequest request = exchange.request();
-        SessionPool.Lease lease = pool.acquire(key, conversation.history(), exchange.deadline(), exchange::clientGone);
+        SessionPool.Lease lease = pool.acquire(key, affinity, exchange.deadline(), exchange::clientGone);
         CliSession session = lease.session();
         if (exchange.clientGone()) {
-            pool.giveBack(session); // nothing was sent to it yet: it serves the next request as it is
+            pool.giveBack(lease); // nothing was sent to it yet: it serves the next request as it is
             throw SessionPool.clientLeft();
         }
         exchange.annotate("session", session.id());
@@ -110,13 +121,20 @@ final class CliBackend implements Backend {
         if (lease.continuing()) {
             exchange.annotate("affinity", "true");
         }
+        if (lease.start() == SessionPool.Start.RESUME) {
+            exchange.annotate("tool_continuation", "true");
+        }
         TurnOutcome outcome = null;
         try {
-            outcome = session.serve(conversation, lease.continuing(), exchange, sink, new StopMatcher(request.stop()),
+            outcome = session.serve(conversation, lease.start(), tools, exchange, sink, new StopMatcher(request.stop()),
                                     new TokenBudget(request.maxTokens()), settings.retryAfter());
             return outcome;
         } finally {
-            pool.release(session, isUsable(outcome), reasonOf(outcome));
+            if (outcome instanceof TurnOutcome.AwaitingTools) {
+                pool.park(session);
+            } else {
+                pool.release(session, isUsable(outcome), reasonOf(outcome));
+            }
         }
     }
 
@@ -135,31 +153,10 @@ final class CliBackend implements Backend {
         pool.close();
     }
 
-    /** Refuses, with a 400, request fields whose silent loss would break the client. */
-    private static void refuseWhatTheCliCannotDo(JsonObject body) {
-        if (isSet(body, "tools") || isSet(body, "functions")) {
-            throw GatewayException.invalidRequest("The cli backend has no tool calling: the claude CLI runs without tools"
-                                                          + " on the gateway; use the api backend for 'tools'", "tools");
-        }
-        if (body.get("response_format") instanceof JsonObject format
-                && !"text".equals(format.getString("type", "text"))) {
-            throw GatewayException.invalidRequest("The cli backend cannot enforce 'response_format'; use the api backend"
-                                                          + " or ask for JSON in the prompt", "response_format");
-        }
-        if (body.get("logprobs") == JsonValue.TRUE) {
-            throw GatewayException.invalidRequest("The cli backend cannot return logprobs", "logprobs");
-        }
-    }
-
-    private static boolean isSet(JsonObject body, String name) {
-        JsonValue value = body.get(name);
-        return value != null && value.getValueType() != JsonValue.ValueType.NULL
-                && !(value instanceof JsonArray array && array.isEmpty());
-    }
-
     private static boolean isUsable(TurnOutcome outcome) {
         return switch (outcome) {
             case TurnOutcome.Answered answered -> true;
+            case TurnOutcome.AwaitingTools awaiting -> true;
             case TurnOutcome.Failed failed -> failed.sessionUsable();
             case TurnOutcome.ClientGone gone -> gone.sessionUsable();
             case TurnOutcome.Died died -> false;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +20,11 @@ import io.llmgateway.api.PluginConfig;
 /**
  * Starts CLI processes the safe way: each in an empty working directory of its own (the CLI tells the
  * model its cwd) and with a {@code CLAUDE_CONFIG_DIR} of its own, because concurrent processes sharing
- * one {@code ~/.claude.json} corrupt it. With no tools ({@code --tools ""}), so no prompt can make the
- * CLI act on the gateway's host. Only two request values reach the command line, both through this
- * fixed argument list: the model and the system prompt.
+ * one {@code ~/.claude.json} corrupt it. With no built-in tools ({@code --tools ""}) and no MCP server but
+ * the gateway's own sdk server {@code gw} ({@code --strict-mcp-config}), whose tools are the client's functions
+ * and whose calls the gateway only passes on, so no prompt can make the CLI act on the gateway's host. Three
+ * request values reach the command line, all through this fixed argument list: the model, the system prompt
+ * and the answer schema.
  *
  * <p>Credentials: {@code ANTHROPIC_API_KEY} or {@code CLAUDE_CODE_OAUTH_TOKEN} (a subscription token from
  * {@code claude setup-token}) pass through the environment. Without either, the operator's interactive
@@ -29,6 +32,12 @@ import io.llmgateway.api.PluginConfig;
  * session's config directory at spawn, so a process never writes to the operator's own files.
  */
 final class CliLauncher {
+
+    /** The one MCP server a session has: the gateway itself, over the CLI's stdio control channel. */
+    static final String MCP_CONFIG = "{\"mcpServers\":{\"" + ToolHost.SERVER + "\":{\"type\":\"sdk\",\"name\":\""
+            + ToolHost.SERVER + "\"}}}";
+    /** How much longer than the gateway the CLI waits for a tool result, so the gateway's timeout is the one that acts. */
+    static final Duration TOOL_TIMEOUT_MARGIN = Duration.ofSeconds(60);
 
     private static final List<String> TOKEN_VARIABLES = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
                                                                 "CLAUDE_CODE_OAUTH_TOKEN");
@@ -75,16 +84,17 @@ final class CliLauncher {
      * Starts a process for a session.
      *
      * @param sessionId names its directory and threads
-     * @param key       its model and system prompt
+     * @param key       its model, system prompt and answer schema
+     * @param handler   answers what the process asks its parent (its MCP server's messages, permissions)
      * @return the running process
      * @throws IOException when it cannot be started
      */
-    CliProcess launch(String sessionId, SessionKey key) throws IOException {
+    CliProcess launch(String sessionId, SessionKey key, CliProcess.ControlRequests handler) throws IOException {
         Path home = workRoot.resolve(sessionId);
         Path configDir = Files.createDirectories(home.resolve("config"));
         Path cwd = Files.createDirectories(home.resolve("cwd"));
         copyCredentials(configDir);
-        return CliProcess.start(command(key), cwd, environment(configDir), sessionId);
+        return CliProcess.start(command(key), cwd, environment(configDir), sessionId, handler);
     }
 
     /**
@@ -116,7 +126,11 @@ final class CliLauncher {
                                "--model", key.cliModel(),
                                "--system-prompt", key.systemPrompt(),
                                "--no-session-persistence",
-                               "--setting-sources", ""));
+                               "--setting-sources", "",
+                               "--strict-mcp-config",
+                               "--mcp-config", MCP_CONFIG,
+                               "--permission-prompt-tool", "stdio"));
+        key.jsonSchema().ifPresent(schema -> command.addAll(List.of("--json-schema", schema)));
         return command;
     }
 
@@ -128,6 +142,9 @@ final class CliLauncher {
         // The CLI's own retries (up to 10, minutes long) would hide errors past any request timeout:
         // fail fast and let the client's SDK retry with the Retry-After the gateway sends.
         env.put("CLAUDE_CODE_MAX_RETRIES", config.string("CLAUDE_CODE_MAX_RETRIES", "0"));
+        // tool search would hide the client's functions behind a ToolSearch tool and add a placeholder tool
+        env.put("ENABLE_TOOL_SEARCH", "false");
+        env.put("MCP_TOOL_TIMEOUT", Long.toString(settings.toolResultTimeout().plus(TOOL_TIMEOUT_MARGIN).toMillis()));
         return env;
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,11 +33,12 @@ import jakarta.json.spi.JsonProvider;
  * stderr, each on a platform thread of its own, so no virtual thread ever blocks on one of its pipes. A
  * caller waits for its line to be written (parked) for at most {@link #STDIN_TIMEOUT}: a process that stops
  * reading its input for that long is hung: it is killed, which ends the blocked write. Control responses complete the
- * matching {@link #control} call; every other line is queued as an {@link Event} for the turn in progress;
- * lines that are not JSON are skipped. When stdout ends, an {@link Event.Exited} is queued and pending
- * control calls fail.
+ * matching {@link #control} call; control requests the CLI sends its parent (its sdk MCP server's messages,
+ * permission questions) go to the {@link ControlRequests} handler, on the reader's thread; every other line is
+ * queued as an {@link Event} for the turn in progress; lines that are not JSON are skipped. When stdout ends,
+ * an {@link Event.Exited} is queued and pending control calls fail.
  */
-final class CliProcess {
+final class CliProcess implements ControlChannel {
 
     static final JsonProvider JSON = JsonProvider.provider();
 
@@ -54,11 +56,14 @@ final class CliProcess {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<JsonObject>> pendingControls = new ConcurrentHashMap<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final CountDownLatch stderrEnded = new CountDownLatch(1);
     private final AtomicLong controlIds = new AtomicLong();
+    private final ControlRequests controlRequests;
     private volatile boolean exited;
 
-    private CliProcess(Process process) {
+    private CliProcess(Process process, ControlRequests controlRequests) {
         this.process = process;
+        this.controlRequests = controlRequests;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     }
 
@@ -69,13 +74,15 @@ final class CliProcess {
      * @param cwd     working directory
      * @param env     variables to set on top of the gateway's environment
      * @param name    names the reader threads
+     * @param handler answers the control requests the process sends
      * @return the running process
      * @throws IOException when the command cannot be started (not found, not executable)
      */
-    static CliProcess start(List<String> command, Path cwd, Map<String, String> env, String name) throws IOException {
+    static CliProcess start(List<String> command, Path cwd, Map<String, String> env, String name,
+                            ControlRequests handler) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().putAll(env);
-        CliProcess cli = new CliProcess(builder.start());
+        CliProcess cli = new CliProcess(builder.start(), handler);
         // platform threads: a pipe read blocks its thread in the kernel, and on a virtual thread it would hold a
         // carrier for as long as the session is idle, until none is left to serve HTTP
         Thread.ofPlatform().daemon().name(name + "-stdout").start(cli::readStdout);
@@ -133,9 +140,19 @@ final class CliProcess {
      * @throws IOException when the process is gone or does not read it
      */
     void sendUserTurn(String text) throws IOException, InterruptedException {
+        sendUserTurn(JSON.createValue(text));
+    }
+
+    /**
+     * Sends a user turn of content blocks (text and images) or of one string.
+     *
+     * @param content the message's {@code content}
+     * @throws IOException when the process is gone or does not read it
+     */
+    void sendUserTurn(JsonValue content) throws IOException, InterruptedException {
         send(JSON.createObjectBuilder()
                      .add("type", "user")
-                     .add("message", JSON.createObjectBuilder().add("role", "user").add("content", text))
+                     .add("message", JSON.createObjectBuilder().add("role", "user").add("content", content))
                      .build());
     }
 
@@ -149,6 +166,21 @@ final class CliProcess {
      * @throws TimeoutException when it does not answer in time
      */
     JsonObject control(String subtype, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        return control(JSON.createObjectBuilder().add("subtype", subtype).build(), timeout);
+    }
+
+    /**
+     * Sends a control request and waits for its response.
+     *
+     * @param request the request ({@code subtype} and its fields)
+     * @param timeout how long to wait
+     * @return the response payload
+     * @throws IOException      when the process is gone or answers with an error
+     * @throws TimeoutException when it does not answer in time
+     */
+    @Override
+    public JsonObject control(JsonObject request, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException {
         String id = "gw-" + controlIds.incrementAndGet();
         CompletableFuture<JsonObject> response = new CompletableFuture<>();
         pendingControls.put(id, response);
@@ -160,7 +192,7 @@ final class CliProcess {
             send(JSON.createObjectBuilder()
                          .add("type", "control_request")
                          .add("request_id", id)
-                         .add("request", JSON.createObjectBuilder().add("subtype", subtype))
+                         .add("request", request)
                          .build());
             return response.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -186,6 +218,43 @@ final class CliProcess {
     }
 
     /**
+     * Answers a control request of the process, without waiting for the line to be written (the reader's
+     * thread calls this, and must never block on stdin).
+     *
+     * @param requestId the request's {@code request_id}
+     * @param response  the answer's payload
+     */
+    @Override
+    public void respond(String requestId, JsonObject response) {
+        writes.add(new Write(JSON.createObjectBuilder()
+                                     .add("type", "control_response")
+                                     .add("response", JSON.createObjectBuilder()
+                                             .add("subtype", "success")
+                                             .add("request_id", requestId)
+                                             .add("response", response))
+                                     .build()
+                                     .toString()));
+    }
+
+    /**
+     * Refuses a control request of the process, without waiting.
+     *
+     * @param requestId the request's {@code request_id}
+     * @param error     why, in words
+     */
+    @Override
+    public void respondError(String requestId, String error) {
+        writes.add(new Write(JSON.createObjectBuilder()
+                                     .add("type", "control_response")
+                                     .add("response", JSON.createObjectBuilder()
+                                             .add("subtype", "error")
+                                             .add("request_id", requestId)
+                                             .add("error", error))
+                                     .build()
+                                     .toString()));
+    }
+
+    /**
      * The next queued line or exit, waiting up to a timeout.
      *
      * @param timeout how long to wait
@@ -198,6 +267,18 @@ final class CliProcess {
     /** Drops lines left from earlier turns (late status lines), keeping an exit. */
     void discardQueuedLines() {
         events.removeIf(event -> event instanceof Event.Line);
+    }
+
+    /**
+     * The last lines the process wrote on stderr, once it has closed stderr (it exited) or a time has passed:
+     * what a process that failed at start printed may still be on its way.
+     *
+     * @param wait the longest wait
+     * @return the lines
+     */
+    String stderrTailAfterExit(Duration wait) throws InterruptedException {
+        stderrEnded.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return stderrTail();
     }
 
     /** The last lines the process wrote on stderr, for diagnostics. */
@@ -303,7 +384,18 @@ final class CliProcess {
     }
 
     private void dispatch(JsonObject message) {
-        if (!"control_response".equals(message.getString("type", ""))) {
+        String type = message.getString("type", "");
+        if (type.equals("control_request")) {
+            if (message.get("request") instanceof JsonObject request) {
+                try {
+                    controlRequests.handle(this, message.getString("request_id", ""), request);
+                } catch (RuntimeException e) {
+                    respondError(message.getString("request_id", ""), "the gateway could not answer this request");
+                }
+            }
+            return;
+        }
+        if (!type.equals("control_response")) {
             events.add(new Event.Line(message));
             return;
         }
@@ -348,6 +440,8 @@ final class CliProcess {
             }
         } catch (IOException e) {
             // the process is gone
+        } finally {
+            stderrEnded.countDown();
         }
     }
 
@@ -368,6 +462,20 @@ final class CliProcess {
         private Write(String line) {
             this.line = line;
         }
+    }
+
+    /** Answers the control requests a process sends its parent; called on the process's stdout reader thread. */
+    @FunctionalInterface
+    interface ControlRequests {
+        /**
+         * Handles one request; the answer goes through {@link ControlChannel#respond} or {@link ControlChannel#respondError},
+         * now or later.
+         *
+         * @param channel   the process that asks
+         * @param requestId the request's {@code request_id}
+         * @param request   the request ({@code subtype} and its fields)
+         */
+        void handle(ControlChannel channel, String requestId, JsonObject request);
     }
 
     /** What the stdout reader hands to the turn in progress. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,19 +17,26 @@ import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
+import io.llmgateway.api.ToolCall;
 
 /**
- * One CLI process as the pool sees it: its key, its state, what conversation it holds, and how it
- * serves a turn. States change only under the pool's lock; a session serves one turn at a time.
+ * One CLI process as the pool sees it: its key, its state, what conversation it holds (and with which of the
+ * client's functions listed), and how it serves a turn. A turn whose model called the client's functions waits
+ * for their results ({@link State#AWAITING_TOOLS}), holding the calls in its {@link ToolHost}. States change only
+ * under the pool's lock; a session serves one turn at a time.
  */
 final class CliSession {
 
     private static final Duration CLEAR_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a process that failed at start is given to finish its stderr, which says why. */
+    private static final Duration STDERR_WAIT = Duration.ofSeconds(1);
 
     private final String id;
     private final SessionKey key;
     private final Origin origin;
     private final Clock clock;
+    private final PoolMetrics metrics;
+    private final ToolHost tools = new ToolHost();
     private final Instant created;
     private final AtomicLong requests = new AtomicLong();
     private volatile State state = State.STARTING;
@@ -39,12 +47,18 @@ final class CliSession {
     private volatile int turnsHeld;
     /** The dialogue the process's context holds, or null when unknown (a cut or interrupted turn). */
     private volatile List<Conversation.Turn> held = List.of();
+    /** The functions listed while the held conversation went on. */
+    private volatile ToolSet heldTools = ToolSet.NONE;
+    /** The ids of the tool calls the turn waits on, while awaiting tools. */
+    private volatile Set<String> awaitedCalls = Set.of();
+    private volatile Instant awaitingUntil = Instant.MAX;
 
-    CliSession(String id, SessionKey key, Origin origin, Clock clock) {
+    CliSession(String id, SessionKey key, Origin origin, Clock clock, PoolMetrics metrics) {
         this.id = id;
         this.key = key;
         this.origin = origin;
         this.clock = clock;
+        this.metrics = metrics;
         this.created = clock.instant();
         this.lastActive = created;
     }
@@ -57,14 +71,15 @@ final class CliSession {
      * @throws IOException when it cannot start or does not answer in time
      */
     void start(CliLauncher launcher, Duration timeout) throws IOException, InterruptedException {
-        process = launcher.launch(id, key);
+        process = launcher.launch(id, key, tools);
         try {
             process.control("initialize", timeout);
         } catch (TimeoutException e) {
             throw new IOException("no answer to initialize within " + timeout.toSeconds() + " s"
                                           + stderrSuffix(), e);
         } catch (IOException e) {
-            throw new IOException(CliErrors.whyNotStarted(e) + stderrSuffix(), e);
+            String tail = process.stderrTailAfterExit(STDERR_WAIT);
+            throw new IOException(CliErrors.whyNotStarted(e) + (tail.isEmpty() ? "" : "; stderr: " + tail), e);
         }
         lastActive = clock.instant();
     }
@@ -86,57 +101,124 @@ final class CliSession {
     }
 
     /**
-     * Serves one request: continues the held conversation with its last message, or starts from a
-     * clean context with the whole dialogue in one turn. The request's log line gets the time of the
-     * CLI's turn ({@code cli_turn_ms}: user line written to {@code result} read) and of a {@code /clear}
-     * done first ({@code cli_reset_ms}), so the gateway's own share of the latency can be told apart.
+     * Serves one request: resumes a turn waiting for the tool results the request brings, continues the held
+     * conversation with its last message, or starts from a clean context (after a {@code /clear} when the
+     * context is not) with the whole dialogue in one turn, listing the request's functions first. The
+     * request's log line gets the time of the CLI's turn ({@code cli_turn_ms}: user line written, or results
+     * given, to the answer's end) and of a {@code /clear} done first ({@code cli_reset_ms}), so the gateway's
+     * own share of the latency can be told apart.
      *
      * @param conversation the request's dialogue
-     * @param continuing   whether this session holds everything before the last message
+     * @param start        how the lease says to begin
+     * @param requestTools the functions to list and the note steering the model's choice
      * @param exchange     the request (its deadline, its log line)
      * @param sink         where the answer goes
      * @param stops        the request's stop sequences
      * @param budget       the request's token limit
      * @param retryAfter   the delay to suggest on rate limits
-     * @return how the turn ended
+     * @return how the turn (or this part of it) ended
      */
-    TurnOutcome serve(Conversation conversation, boolean continuing, ChatExchange exchange, ChatSink sink,
-                      StopMatcher stops, TokenBudget budget, Duration retryAfter) throws InterruptedException {
+    TurnOutcome serve(Conversation conversation, SessionPool.Start start, RequestTools requestTools,
+                      ChatExchange exchange, ChatSink sink, StopMatcher stops, TokenBudget budget, Duration retryAfter)
+            throws InterruptedException {
         requests.incrementAndGet();
         lastUsed = clock.instant();
-        if (!continuing && turnsHeld > 0) {
-            long resetStart = System.nanoTime();
-            boolean cleared = clear();
-            exchange.annotateMillis("cli_reset_ms", Duration.ofNanos(System.nanoTime() - resetStart));
-            if (!cleared) {
-                return new TurnOutcome.Died(false, -1, "could not reset the session (/clear)" + stderrSuffix());
+        CliTurn turn = new CliTurn(process, requestTools.offered(), key.jsonSchema().isPresent(), sink, stops, budget,
+                                   exchange.deadline(), clock, retryAfter);
+        TurnOutcome outcome;
+        long turnStart;
+        if (start == SessionPool.Start.RESUME) {
+            turnStart = System.nanoTime();
+            outcome = turn.resume(tools, conversation.toolResults());
+        } else {
+            if (start == SessionPool.Start.FRESH && turnsHeld > 0) {
+                long resetStart = System.nanoTime();
+                boolean cleared = clear();
+                exchange.annotateMillis("cli_reset_ms", Duration.ofNanos(System.nanoTime() - resetStart));
+                if (!cleared) {
+                    return new TurnOutcome.Died(false, -1, "could not reset the session (/clear)" + stderrSuffix());
+                }
             }
+            try {
+                tools.offer(process, requestTools.offered());
+            } catch (IOException e) {
+                return new TurnOutcome.Died(false, -1, "could not list the request's functions: " + e.getMessage()
+                        + stderrSuffix());
+            }
+            tools.forgetCalls();
+            turnStart = System.nanoTime();
+            outcome = turn.start(conversation.userTurn(start == SessionPool.Start.CONTINUE, requestTools.instruction()));
         }
-        String text = continuing ? conversation.lastUserText() : conversation.asSingleTurn();
-        long turnStart = System.nanoTime();
-        TurnOutcome outcome = new CliTurn(process, sink, stops, budget, exchange.deadline(), clock, retryAfter).run(text);
         exchange.annotateMillis("cli_turn_ms", Duration.ofNanos(System.nanoTime() - turnStart));
         turnsHeld++;
         lastActive = clock.instant();
-        if (outcome instanceof TurnOutcome.Answered answered && !answered.cut()) {
-            List<Conversation.Turn> nowHeld = new ArrayList<>(conversation.turns());
-            nowHeld.add(new Conversation.Turn(Role.ASSISTANT, answered.modelText()));
-            held = List.copyOf(nowHeld);
-        } else {
-            held = null;
-        }
+        remember(conversation, requestTools.offered(), outcome);
         return outcome;
     }
 
+    /** What the context holds after a turn: the dialogue and the answer, unless the answer was cut or failed. */
+    void remember(Conversation conversation, ToolSet offered, TurnOutcome outcome) {
+        List<Conversation.Turn> nowHeld = new ArrayList<>(conversation.turns());
+        switch (outcome) {
+            case TurnOutcome.Answered answered when !answered.cut() -> {
+                nowHeld.add(Conversation.Turn.assistant(answered.modelText(), List.of()));
+                held = List.copyOf(nowHeld);
+                awaitedCalls = Set.of();
+            }
+            case TurnOutcome.AwaitingTools awaiting -> {
+                nowHeld.add(Conversation.Turn.assistant(awaiting.modelText(), awaiting.calls()));
+                held = List.copyOf(nowHeld);
+                awaitedCalls = Set.copyOf(awaiting.calls().stream().map(ToolCall::id).toList());
+            }
+            default -> {
+                held = null;
+                awaitedCalls = Set.of();
+            }
+        }
+        heldTools = offered;
+    }
+
     /**
-     * Whether the process holds exactly this dialogue, so only the next message needs sending.
+     * Whether the process holds exactly the conversation a request continues, with the same functions listed,
+     * and (for a request answering tool calls) waits for exactly those calls, so only the request's new input
+     * needs sending.
      *
-     * @param history everything before the request's last message
+     * @param affinity what the request needs held
      * @return true on an exact match
      */
-    boolean holds(List<Conversation.Turn> history) {
+    boolean holds(Affinity affinity) {
         List<Conversation.Turn> current = held;
-        return !history.isEmpty() && current != null && current.equals(history);
+        return !affinity.history().isEmpty() && current != null && current.equals(affinity.history())
+                && heldTools.equals(affinity.tools()) && awaitedCalls.equals(affinity.answeredCalls());
+    }
+
+    /**
+     * Marks the session as waiting for its turn's tool results until a time.
+     *
+     * @param until when the wait ends
+     */
+    void awaitTools(Instant until) {
+        awaitingUntil = until;
+        state(State.AWAITING_TOOLS);
+    }
+
+    /** When the wait for tool results ends, while awaiting them. */
+    Instant awaitingUntil() {
+        return awaitingUntil;
+    }
+
+    /**
+     * Gives up on a turn that waits for tool results: interrupts it (the CLI cancels the pending calls), reads to
+     * its end and resets the context.
+     *
+     * @return false when the process does not end the turn or come back from {@code /clear} in time
+     */
+    boolean abandonTurn() throws InterruptedException {
+        boolean ended = CliTurn.interruptAndDrain(process, clock);
+        tools.forgetCalls();
+        held = null;
+        awaitedCalls = Set.of();
+        return ended && clear();
     }
 
     /**
@@ -170,6 +252,9 @@ final class CliSession {
             if (next.get() instanceof CliProcess.Event.Line line && line.type().equals("result")) {
                 turnsHeld = 0;
                 held = List.of();
+                awaitedCalls = Set.of();
+                tools.forgetCalls();
+                metrics.reset();
                 return true;
             }
         }
@@ -248,14 +333,14 @@ final class CliSession {
 
     /** Session states, as {@code /sessions} and {@code llm_sessions_total} name them. */
     enum State {
-        STARTING, IDLE, BUSY, STOPPING, FAILED;
+        STARTING, IDLE, BUSY, AWAITING_TOOLS, STOPPING, FAILED;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
         boolean isLive() {
-            return this == STARTING || this == IDLE || this == BUSY;
+            return this == STARTING || this == IDLE || this == BUSY || this == AWAITING_TOOLS;
         }
     }
 

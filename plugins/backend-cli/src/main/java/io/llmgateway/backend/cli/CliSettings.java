@@ -28,6 +28,9 @@ import io.llmgateway.api.PluginConfig;
  * @param workRoot            where session directories go ({@code LLM_CLI_WORK_DIR}, a new temp dir)
  * @param retryAfter          the {@code Retry-After} sent with 429/503 answers the CLI reports without one
  *                            ({@code LLM_CLI_RETRY_AFTER}, 10 s)
+ * @param toolResultTimeout   how long a session waits for the client to bring the results of the tool calls it
+ *                            answered with, before its turn is interrupted and it is reset
+ *                            ({@code LLM_CLI_TOOL_RESULT_TIMEOUT}, 300 s)
  */
 record CliSettings(String command,
                    List<String> extraArgs,
@@ -41,7 +44,8 @@ record CliSettings(String command,
                    String defaultModel,
                    String defaultSystemPrompt,
                    Optional<Path> workRoot,
-                   Duration retryAfter) {
+                   Duration retryAfter,
+                   Duration toolResultTimeout) {
 
     static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -62,7 +66,8 @@ record CliSettings(String command,
                                config.string("LLM_CLI_MODEL", "claude-sonnet"),
                                config.string("LLM_CLI_SYSTEM_PROMPT", DEFAULT_SYSTEM_PROMPT),
                                config.value("LLM_CLI_WORK_DIR").map(Path::of),
-                               config.seconds("LLM_CLI_RETRY_AFTER", Duration.ofSeconds(10)));
+                               config.seconds("LLM_CLI_RETRY_AFTER", Duration.ofSeconds(10)),
+                               config.seconds("LLM_CLI_TOOL_RESULT_TIMEOUT", Duration.ofSeconds(300)));
     }
 
     /** Splits on whitespace; single or double quotes keep an argument with spaces together. */

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.llmgateway.anthropic.AnthropicStream;
@@ -15,17 +19,23 @@ import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
+import io.llmgateway.api.ToolCall;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * One user turn on a CLI process: sends the message, turns its {@code stream_event} lines into deltas
- * as they arrive (the shared Anthropic mapping, {@link AnthropicStream}), applies stop sequences and
- * {@code max_tokens}, and ends at the turn's {@code result} with the finish reason and usage. Anything that cuts a turn short (a stop sequence, the
- * token limit, the deadline, a client that left) interrupts the CLI and waits for the turn's end, so the
- * process is left ready for the next turn.
+ * One part of a CLI turn as one answer to the client: sends the user message (or, resuming a turn that waits
+ * for tool results, hands the results to the session's {@link ToolHost}), turns the {@code stream_event} lines
+ * of each model message into deltas as they arrive (the shared Anthropic mapping, {@link AnthropicStream}),
+ * applies stop sequences and {@code max_tokens} to the text, and ends either at the turn's {@code result}
+ * (finish reason and usage) or at the end of a model message that calls the client's functions (finish
+ * reason {@code tool_calls}, the CLI's turn still going on). Calls of tools that are not the client's (the
+ * CLI's {@code StructuredOutput}, a function the model made up) are not passed on: the CLI deals with them.
+ * With a response schema the answer is the turn's {@code structured_output}, not the model's text. Anything
+ * that cuts a turn short (a stop sequence, the token limit, the deadline, a client that left) interrupts the
+ * CLI and waits for the turn's end, so the process is left ready for the next turn.
  */
 final class CliTurn {
 
@@ -33,35 +43,68 @@ final class CliTurn {
     static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
     private final CliProcess process;
+    private final ToolSet tools;
+    private final boolean structured;
     private final ChatSink sink;
     private final StopMatcher stops;
     private final TokenBudget budget;
     private final Instant deadline;
     private final Clock clock;
     private final Duration retryAfter;
+    private final StringBuilder answered = new StringBuilder();
+    /** Per model message: the stream's tool index to the client's call index, -1 for a tool not the client's. */
+    private final Map<Integer, Integer> clientIndex = new HashMap<>();
+    private final List<CallInProgress> calls = new ArrayList<>();
+    private AnthropicStream message;
+    private TokenUsage partUsage = TokenUsage.of(0, 0);
+    private Optional<String> lastStopReason = Optional.empty();
+    private boolean resumed;
     private boolean emitted;
-    private final AnthropicStream events;
     private FinishReason cutReason;
 
-    CliTurn(CliProcess process, ChatSink sink, StopMatcher stops, TokenBudget budget, Instant deadline, Clock clock,
-            Duration retryAfter) {
+    CliTurn(CliProcess process, ToolSet tools, boolean structured, ChatSink sink, StopMatcher stops, TokenBudget budget,
+            Instant deadline, Clock clock, Duration retryAfter) {
         this.process = process;
+        this.tools = tools;
+        this.structured = structured;
         this.sink = sink;
         this.stops = stops;
         this.budget = budget;
         this.deadline = deadline;
         this.clock = clock;
         this.retryAfter = retryAfter;
-        this.events = new AnthropicStream(this::onDelta);
     }
 
-    TurnOutcome run(String userText) throws InterruptedException {
+    /**
+     * Starts a turn with a user message.
+     *
+     * @param content the message's content (a string, or text and image blocks)
+     * @return how this part of the turn ended
+     */
+    TurnOutcome start(JsonValue content) throws InterruptedException {
         process.discardQueuedLines();
         try {
-            process.sendUserTurn(userText);
+            process.sendUserTurn(content);
         } catch (IOException e) {
             return died(-1);
         }
+        return read();
+    }
+
+    /**
+     * Goes on with a turn that waits for tool results: gives the results to the pending calls and reads on.
+     *
+     * @param host    the session's MCP server, holding the calls
+     * @param results the client's results by call id
+     * @return how this part of the turn ended
+     */
+    TurnOutcome resume(ToolHost host, Map<String, String> results) throws InterruptedException {
+        resumed = true;
+        results.forEach((id, text) -> host.answer(process, id, text));
+        return read();
+    }
+
+    private TurnOutcome read() throws InterruptedException {
         try {
             while (true) {
                 Optional<CliProcess.Event> next = process.nextEvent(Duration.between(clock.instant(), deadline));
@@ -75,9 +118,14 @@ final class CliTurn {
                     case CliProcess.Event.Line line when line.type().equals("result") -> {
                         return finish(line.json());
                     }
-                    case CliProcess.Event.Line line when line.type().equals("stream_event") -> onStreamEvent(line.json());
+                    case CliProcess.Event.Line line when line.type().equals("stream_event") -> {
+                        Optional<TurnOutcome> calling = onStreamEvent(line.json());
+                        if (calling.isPresent()) {
+                            return calling.get();
+                        }
+                    }
                     case CliProcess.Event.Line ignored -> {
-                        // init, status, assistant summaries and line types we do not need
+                        // init, status, assistant summaries, tool results and line types we do not need
                     }
                 }
             }
@@ -89,22 +137,82 @@ final class CliTurn {
         }
     }
 
-    private void onStreamEvent(JsonObject line) {
-        if (line.get("event") instanceof JsonObject event) {
-            // the CLI reports failures in its result line, so an error event's step is not needed here
-            events.accept(event);
+    /** One stream event; a model message that ends calling the client's functions ends this answer. */
+    private Optional<TurnOutcome> onStreamEvent(JsonObject line) {
+        if (!(line.get("event") instanceof JsonObject event)) {
+            return Optional.empty();
+        }
+        if (message == null || event.getString("type", "").equals("message_start")) {
+            message = new AnthropicStream(this::onDelta);
+            clientIndex.clear();
+        }
+        // the CLI reports failures in its result line, so an error event's step is not needed here
+        if (message.accept(event) != AnthropicStream.Step.ENDED) {
+            return Optional.empty();
+        }
+        AnthropicStream ended = message;
+        message = null;
+        partUsage = plus(partUsage, ended.usage());
+        lastStopReason = ended.stopReason();
+        if (cutReason == null && !calls.isEmpty() && ended.finishReason() == FinishReason.TOOL_CALLS) {
+            return Optional.of(awaitTools());
+        }
+        return Optional.empty();
+    }
+
+    /** The stream's deltas: text goes through the stop sequences and the token budget, the client's calls on. */
+    private void onDelta(ChatDelta delta) {
+        switch (delta) {
+            case ChatDelta.Text text -> {
+                if (!structured) {
+                    onText(text.text());
+                }
+            }
+            case ChatDelta.ToolCallFragment fragment -> onToolCall(fragment);
+            default -> {
+                // finish and usage: this class ends the answer itself
+            }
         }
     }
 
-    /** The stream's deltas: text goes through the stop sequences and the token budget. */
-    private void onDelta(ChatDelta delta) {
-        switch (delta) {
-            case ChatDelta.Text text -> onText(text.text());
-            case ChatDelta.ToolCallFragment ignored -> {
-                // no client tools on this backend: a tool_use would be the CLI's own
-            }
-            default -> sink.emit(delta);
+    private void onToolCall(ChatDelta.ToolCallFragment fragment) {
+        if (cutReason != null) {
+            return;
         }
+        if (fragment.name().isPresent()) {
+            Optional<String> name = tools.clientName(fragment.name().get());
+            if (name.isEmpty()) {
+                clientIndex.put(fragment.index(), -1);
+                return;
+            }
+            emit(budget.take(stops.flush())); // the text before the calls is complete
+            int index = calls.size();
+            clientIndex.put(fragment.index(), index);
+            calls.add(new CallInProgress(fragment.id().orElse(""), name.get()));
+            sink.emit(new ChatDelta.ToolCallFragment(index, fragment.id(), name, ""));
+            emitted = true;
+            return;
+        }
+        Integer index = clientIndex.get(fragment.index());
+        if (index != null && index >= 0) {
+            calls.get(index).arguments().append(fragment.arguments());
+            sink.emit(new ChatDelta.ToolCallFragment(index, Optional.empty(), Optional.empty(), fragment.arguments()));
+        }
+    }
+
+    private TurnOutcome awaitTools() {
+        List<ToolCall> made = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            CallInProgress call = calls.get(i);
+            if (call.arguments().isEmpty()) { // a call without input: OpenAI clients parse the arguments
+                call.arguments().append("{}");
+                sink.emit(new ChatDelta.ToolCallFragment(i, Optional.empty(), Optional.empty(), "{}"));
+            }
+            made.add(new ToolCall(call.id(), call.name(), call.arguments().toString()));
+        }
+        sink.emit(new ChatDelta.Finish(FinishReason.TOOL_CALLS));
+        sink.emit(new ChatDelta.Usage(partUsage));
+        return new TurnOutcome.AwaitingTools(answered.toString(), made);
     }
 
     private void onText(String text) {
@@ -133,15 +241,21 @@ final class CliTurn {
             return new TurnOutcome.Failed(CliErrors.unfinished(result), true);
         }
         try {
-            if (cutReason == null) {
+            if (structured && cutReason == null) {
+                if (!(result.get("structured_output") instanceof JsonObject output)) {
+                    return new TurnOutcome.Failed(GatewayException.badGateway(
+                            "The model did not give an answer that matches the response_format schema"), true);
+                }
+                emit(output.toString());
+            } else if (cutReason == null) {
                 emit(budget.take(stops.flush()));
             }
             sink.emit(new ChatDelta.Finish(finishReason(result)));
-            sink.emit(new ChatDelta.Usage(usage(result)));
+            sink.emit(new ChatDelta.Usage(resumed ? partUsage : usage(result)));
         } catch (ClientDisconnectedException e) {
             return new TurnOutcome.ClientGone(e, true);
         }
-        return new TurnOutcome.Answered(result.getString("result", ""), cutReason != null);
+        return new TurnOutcome.Answered(answered.toString(), cutReason != null);
     }
 
     private FinishReason finishReason(JsonObject result) {
@@ -149,17 +263,25 @@ final class CliTurn {
             return cutReason;
         }
         Optional<String> reason = result.get("stop_reason") instanceof JsonString string
-                ? Optional.of(string.getString()) : events.stopReason();
-        return StopReason.finishReasonOf(reason);
+                ? Optional.of(string.getString()) : lastStopReason;
+        FinishReason finish = StopReason.finishReasonOf(reason);
+        // a turn that ends waits for no calls of the client (its last calls were the CLI's own, StructuredOutput)
+        return finish == FinishReason.TOOL_CALLS ? FinishReason.STOP : finish;
     }
 
     private static TokenUsage usage(JsonObject result) {
         return AnthropicUsage.of(result.get("usage") instanceof JsonObject usage ? usage : JsonValue.EMPTY_JSON_OBJECT);
     }
 
+    private static TokenUsage plus(TokenUsage a, TokenUsage b) {
+        return new TokenUsage(a.promptTokens() + b.promptTokens(), a.completionTokens() + b.completionTokens(),
+                              a.cachedPromptTokens() + b.cachedPromptTokens());
+    }
+
     private void emit(String text) {
         if (!text.isEmpty()) {
             sink.emit(new ChatDelta.Text(text));
+            answered.append(text);
             emitted = true;
         }
     }
@@ -176,6 +298,17 @@ final class CliTurn {
 
     /** Interrupts the turn and reads until its result; false when the process does not end it in time. */
     private boolean interruptAndDrain() {
+        return interruptAndDrain(process, clock);
+    }
+
+    /**
+     * Interrupts a process's turn and reads until its result (a turn the gateway gives up on).
+     *
+     * @param process the process
+     * @param clock   the pool's clock
+     * @return false when the process does not end the turn within {@link #INTERRUPT_GRACE}
+     */
+    static boolean interruptAndDrain(CliProcess process, Clock clock) {
         process.controlWithoutWaiting("interrupt");
         Instant until = clock.instant().plus(INTERRUPT_GRACE);
         try {
@@ -191,6 +324,13 @@ final class CliTurn {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** A client call as its fragments arrive. */
+    private record CallInProgress(String id, String name, StringBuilder arguments) {
+        CallInProgress(String id, String name) {
+            this(id, name, new StringBuilder());
         }
     }
 }

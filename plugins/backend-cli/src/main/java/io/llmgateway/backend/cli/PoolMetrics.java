@@ -16,6 +16,10 @@ final class PoolMetrics {
     private final PluginMetrics.Counter spawnFailures;
     private final PluginMetrics.Counter affinityHits;
     private final PluginMetrics.Counter abandoned;
+    private final PluginMetrics.Counter spawns;
+    private final PluginMetrics.Counter resets;
+    private final PluginMetrics.Counter toolContinuations;
+    private final PluginMetrics.Counter toolResultTimeouts;
     private final PluginMetrics.Histogram spawnSeconds;
 
     PoolMetrics(PluginMetrics metrics) {
@@ -30,6 +34,16 @@ final class PoolMetrics {
         abandoned = metrics.counter("llm_cli_abandoned_requests_total",
                                     "Requests dropped unserved because their client had gone (while they waited for a"
                                             + " session, or before their turn was sent)", Map.of());
+        spawns = metrics.counter("llm_cli_spawns_total", "CLI processes spawned that became warm (answered initialize)",
+                                 Map.of());
+        resets = metrics.counter("llm_cli_resets_total", "Session contexts reset with /clear (for a new conversation,"
+                + " in the background, after a tool-result timeout)", Map.of());
+        toolContinuations = metrics.counter("llm_cli_tool_continuations_total",
+                                            "Requests whose tool results went to the session whose turn waited for"
+                                                    + " them (no reset, no spawn)", Map.of());
+        toolResultTimeouts = metrics.counter("llm_cli_tool_result_timeouts_total",
+                                             "Turns interrupted because their client did not bring the tool results"
+                                                     + " within LLM_CLI_TOOL_RESULT_TIMEOUT", Map.of());
         spawnSeconds = metrics.histogram("llm_cli_spawn_seconds",
                                          "Time from spawning a CLI process to its answer to initialize", SPAWN_BUCKETS,
                                          Map.of());
@@ -56,6 +70,19 @@ final class PoolMetrics {
     }
 
     void spawned(double seconds) {
+        spawns.increment();
         spawnSeconds.record(seconds);
+    }
+
+    void reset() {
+        resets.increment();
+    }
+
+    void toolContinuation() {
+        toolContinuations.increment();
+    }
+
+    void toolResultTimeout() {
+        toolResultTimeouts.increment();
     }
 }

@@ -40,6 +40,13 @@ final class PoolSessions {
                 .toList();
     }
 
+    /** The sessions of a key whose turn waits for tool results (one whose process ends is replaced at once). */
+    List<CliSession> awaitingTools(SessionKey key) {
+        return sessions.stream()
+                .filter(s -> s.state() == CliSession.State.AWAITING_TOOLS && s.key().equals(key))
+                .toList();
+    }
+
     /** Marks an idle session busy with the pool's own work. */
     void startHousekeeping(CliSession session) {
         session.state(CliSession.State.BUSY);
@@ -71,7 +78,13 @@ final class PoolSessions {
 
     /** Sessions that can take a request now or after their current one. */
     long warm() {
-        return count(s -> s.state() == CliSession.State.IDLE || s.state() == CliSession.State.BUSY);
+        return count(s -> s.state() == CliSession.State.IDLE || s.state() == CliSession.State.BUSY
+                || s.state() == CliSession.State.AWAITING_TOOLS);
+    }
+
+    /** How many sessions of the key are busy. */
+    long busy(SessionKey key) {
+        return count(s -> s.state() == CliSession.State.BUSY && s.key().equals(key));
     }
 
     long starting() {

@@ -29,17 +29,33 @@ final class SessionChoice {
      * The idle session a request arriving now should take.
      *
      * @param key     the request's key
-     * @param history the request's dialogue before its last message
-     * @param queue   the requests already waiting
+     * @param affinity what the request would continue
+     * @param queue    the requests already waiting
      * @return the session, or empty when the request should wait in the queue
      */
-    Optional<CliSession> forArrival(SessionKey key, List<Conversation.Turn> history, WaitingRequests queue) {
+    Optional<CliSession> forArrival(SessionKey key, Affinity affinity, WaitingRequests queue) {
         List<CliSession> idle = sessions.idle(key);
-        Optional<CliSession> chosen = pick(idle, history, false);
+        Optional<CliSession> chosen = pick(idle, affinity, false);
         if (chosen.isEmpty() && !(resetSoonFor(key, queue.waiting(key)) && !queue.isFull())) {
-            chosen = pick(idle, history, true);
+            chosen = pick(idle, affinity, true);
         }
         return chosen;
+    }
+
+    /**
+     * The session whose turn waits for the tool results a request brings: of the key, awaiting tools, holding the
+     * conversation and waiting for exactly those calls. Only that session can go on with the turn; any other
+     * would be given the whole dialogue.
+     *
+     * @param key      the request's key
+     * @param affinity what the request continues, with the calls it answers
+     * @return the session, or empty when none waits for these calls (it timed out, died, or never existed)
+     */
+    Optional<CliSession> forToolResults(SessionKey key, Affinity affinity) {
+        if (!affinity.answersCalls()) {
+            return Optional.empty();
+        }
+        return sessions.awaitingTools(key).stream().filter(session -> session.holds(affinity)).findFirst();
     }
 
     /** Hands idle sessions to waiting requests, oldest first; each taken session is marked busy. */
@@ -48,7 +64,7 @@ final class SessionChoice {
         for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
             int ahead = stillWaiting.getOrDefault(waiter.key(), 0);
-            Optional<CliSession> idle = pick(sessions.idle(waiter.key()), waiter.history(), !resetSoonFor(waiter.key(), ahead));
+            Optional<CliSession> idle = pick(sessions.idle(waiter.key()), waiter.affinity(), !resetSoonFor(waiter.key(), ahead));
             if (idle.isPresent()) {
                 idle.get().state(CliSession.State.BUSY);
                 it.remove();
@@ -83,11 +99,11 @@ final class SessionChoice {
      * first: one whose conversation was never continued before one holding an ongoing conversation, and of
      * those the one idle the longest.
      */
-    private static Optional<CliSession> pick(List<CliSession> idle, List<Conversation.Turn> history, boolean dirtyToo) {
+    private static Optional<CliSession> pick(List<CliSession> idle, Affinity affinity, boolean dirtyToo) {
         CliSession clean = null;
         CliSession toReset = null;
         for (CliSession session : idle) {
-            if (session.holds(history)) {
+            if (session.holds(affinity)) {
                 return Optional.of(session);
             }
             if (clean == null && session.isClean()) {

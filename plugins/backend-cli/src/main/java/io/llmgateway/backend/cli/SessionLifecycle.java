@@ -69,6 +69,21 @@ final class SessionLifecycle {
         });
     }
 
+    /** Gives up on the turn of a session whose tool results did not come: interrupts it and resets the context. */
+    void abandonTurn(CliSession session) {
+        Thread.ofVirtual().name(session.id() + "-abandon").start(() -> {
+            boolean reset;
+            try {
+                reset = session.abandonTurn();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                reset = false;
+            }
+            listener.choreDone(session, reset, "it did not come back from an interrupt and /clear after its tool"
+                    + " results timed out");
+        });
+    }
+
     /** Kills a failed session's process at once and removes its files. */
     void kill(CliSession session) {
         Thread.ofVirtual().name(session.id() + "-kill").start(() -> {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -28,13 +29,17 @@ import static java.lang.System.Logger.Level.WARNING;
  * happens under it:
  * <ul>
  *     <li>{@link PoolSessions}: the table of sessions and their states;</li>
- *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset;</li>
+ *     <li>{@link SessionChoice}: which idle session serves a request (conversation affinity), which is reset, and
+ *     which waiting turn a request's tool results go to;</li>
  *     <li>{@link WaitingRequests}: the bounded FIFO queue of requests waiting for a session;</li>
  *     <li>{@link Staffing}: pre-warming, overflow, replacement and retirement, with {@link SpawnBackoff};</li>
+ *     <li>{@link Leases}: a chosen session as the request's lease (continuing or reset, cold start);</li>
+ *     <li>{@link Admission}: whether requests can be taken at all, the 503s, the health;</li>
+ *     <li>{@link Maintenance}: the once-a-second tick (forget, replace, retire, keep-alive pings);</li>
  *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
- * Once a second, maintenance forgets failed sessions listed for a minute, replaces idle sessions whose process
- * ended, retires idle overflow sessions, pings sessions idle for the keep-alive interval and tops the pool up.
+ * This class holds the lock, the requests' waits, the turns parked while their client runs its tools
+ * ({@link #park}), and what the lifecycle's threads report.
  */
 final class SessionPool implements AutoCloseable {
 
@@ -44,21 +49,27 @@ final class SessionPool implements AutoCloseable {
     private final System.Logger log;
     private final ScheduledExecutorService scheduler;
     private final PoolMetrics metrics;
-    private final Duration failedListed;
+    /** How long tool results wait for a busy session of their kind to finish parking (its answer has just ended). */
+    static final Duration PARKING_GRACE = Duration.ofMillis(200);
+
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition parkedOne = lock.newCondition();
     private final PoolSessions sessions = new PoolSessions();
     private final SessionChoice choice = new SessionChoice(sessions);
     private final WaitingRequests queue;
     private final SpawnBackoff backoff = new SpawnBackoff();
     private final SessionLifecycle lifecycle;
     private final Staffing staffing;
+    private final Admission admission;
+    private final Maintenance maintenance;
+    private final Leases leases;
+    private final RejectedSchemas rejectedSchemas = new RejectedSchemas();
     private boolean closed;
-    private ScheduledFuture<?> maintenance;
+    private ScheduledFuture<?> ticks;
 
     SessionPool(CliSettings settings, CliLauncher launcher, PoolMetrics metrics, Clock clock, System.Logger log,
                 ScheduledExecutorService scheduler, Duration failedListed) {
         this.settings = settings;
-        this.failedListed = failedListed;
         this.launcher = launcher;
         this.metrics = metrics;
         this.clock = clock;
@@ -67,6 +78,9 @@ final class SessionPool implements AutoCloseable {
         this.queue = new WaitingRequests(settings.queueCapacity());
         this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
         this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
+        this.admission = new Admission(settings, sessions, backoff, clock);
+        this.maintenance = new Maintenance(sessions, staffing, settings.keepAliveInterval(), failedListed, metrics, log);
+        this.leases = new Leases(staffing, metrics);
     }
 
     /** Checks the command, then starts pre-warming and the once-a-second maintenance. */
@@ -79,25 +93,26 @@ final class SessionPool implements AutoCloseable {
                 backoff.blocked(message, clock.instant());
             });
             staffing.topUpWarm();
-            maintenance = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+            ticks = scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Takes a session of the key for one request, waiting in the queue if none is free. A request whose
-     * client is gone, on arrival or while it waits, is dropped: no session is spawned or used for it.
+     * Takes a session of the key for one request, waiting in the queue if none is free. A request bringing the
+     * tool results a parked turn waits for gets that session at once. A request whose client is gone, on arrival
+     * or while it waits, is dropped: no session is spawned or used for it.
      *
-     * @param key        the model and system prompt the request needs
-     * @param history    the request's dialogue before its last message, for affinity
+     * @param key        the model, system prompt and answer schema the request needs
+     * @param affinity   what the request continues, for affinity and parked turns
      * @param deadline   when the request times out
      * @param clientGone whether the request's client has closed its connection (looked at while it waits)
      * @return the session, reserved for the caller until {@link #release}
      * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes
      * @throws ClientDisconnectedException when the client left before a session was found
      */
-    Lease acquire(SessionKey key, List<Conversation.Turn> history, Instant deadline, BooleanSupplier clientGone)
+    Lease acquire(SessionKey key, Affinity affinity, Instant deadline, BooleanSupplier clientGone)
             throws InterruptedException {
         Waiter waiter;
         lock.lock();
@@ -106,15 +121,26 @@ final class SessionPool implements AutoCloseable {
                 metrics.abandoned();
                 throw clientLeft();
             }
-            checkCanServe();
-            Optional<CliSession> idle = choice.forArrival(key, history, queue);
+            admission.check(closed);
+            rejectedSchemas.check(key);
+            Optional<CliSession> parked = choice.forToolResults(key, affinity);
+            // a client may send its results the moment it read the calls, before their session is parked
+            long grace = PARKING_GRACE.toNanos();
+            while (parked.isEmpty() && affinity.answersCalls() && grace > 0 && sessions.busy(key) > 0) {
+                grace = parkedOne.awaitNanos(grace);
+                parked = choice.forToolResults(key, affinity);
+            }
+            if (parked.isPresent()) {
+                return leases.lease(parked.get(), affinity);
+            }
+            Optional<CliSession> idle = choice.forArrival(key, affinity, queue);
             if (idle.isPresent()) {
-                return lease(idle.get(), history);
+                return leases.lease(idle.get(), affinity);
             }
             if (queue.isFull()) {
-                throw busy("the queue of " + queue.capacity() + " waiting requests is full");
+                throw admission.busy("the queue of " + queue.capacity() + " waiting requests is full");
             }
-            waiter = queue.add(key, history, clientGone);
+            waiter = queue.add(key, affinity, clientGone);
             dispatch();
         } finally {
             lock.unlock();
@@ -129,23 +155,53 @@ final class SessionPool implements AutoCloseable {
         }
         lock.lock();
         try {
-            return lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), history);
+            return leases.lease(handed.isPresent() ? handed.get() : endOfWait(waiter, deadline), affinity);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Gives back, unused, a session whose request's client left before anything was sent to it; the session
-     * serves on as it was, and the request counts as abandoned.
+     * Gives back, unused, the session of a request whose client left before anything was sent to it; the session
+     * serves on as it was (a resumed turn waits for its results again), and the request counts as abandoned.
      *
-     * @param session the session
+     * @param lease the request's lease
      */
-    void giveBack(CliSession session) {
+    void giveBack(Lease lease) {
         lock.lock();
         try {
             metrics.abandoned();
-            release(session, true, "");
+            if (lease.start() == Start.RESUME && !closed && lease.session().state() == CliSession.State.BUSY) {
+                lease.session().awaitTools(lease.session().awaitingUntil());
+            } else {
+                release(lease.session(), true, "");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Parks a session whose turn waits for the results of the tool calls its client was just answered with: it
+     * serves nobody else until the client's next request brings them, or {@code LLM_CLI_TOOL_RESULT_TIMEOUT}
+     * passes (then its turn is interrupted and it is reset).
+     *
+     * @param session the session
+     */
+    void park(CliSession session) {
+        lock.lock();
+        try {
+            if (closed || session.state() != CliSession.State.BUSY) {
+                return;
+            }
+            if (!session.isAlive()) {
+                staffing.replace(session, "its process exited while it waited for tool results");
+                dispatch();
+                staffing.topUpWarm();
+                return;
+            }
+            session.awaitTools(clock.instant().plus(settings.toolResultTimeout()));
+            parkedOne.signalAll();
         } finally {
             lock.unlock();
         }
@@ -197,18 +253,7 @@ final class SessionPool implements AutoCloseable {
     BackendHealth health() {
         lock.lock();
         try {
-            if (closed) {
-                return new BackendHealth(BackendHealth.State.DOWN, "shutting down");
-            }
-            long warm = sessions.warm();
-            Optional<String> failure = backoff.lastFailure();
-            if (warm > 0 || (settings.poolSize() == 0 && failure.isEmpty())) {
-                return new BackendHealth(BackendHealth.State.UP, warm + " warm session(s)");
-            }
-            if (failure.isPresent() && sessions.starting() == 0) {
-                return new BackendHealth(BackendHealth.State.DOWN, failure.get());
-            }
-            return new BackendHealth(BackendHealth.State.STARTING, "warming up " + settings.poolSize() + " session(s)");
+            return admission.health(closed);
         } finally {
             lock.unlock();
         }
@@ -225,8 +270,8 @@ final class SessionPool implements AutoCloseable {
             }
             closed = true;
             staffing.close();
-            if (maintenance != null) {
-                maintenance.cancel(false);
+            if (ticks != null) {
+                ticks.cancel(false);
             }
             queue.failAll(GatewayException.unavailable("The gateway is shutting down", Optional.empty()));
             toStop = sessions.all().stream().filter(s -> s.state() != CliSession.State.FAILED).toList();
@@ -241,38 +286,23 @@ final class SessionPool implements AutoCloseable {
     /** The once-a-second tick; it must survive anything one tick runs into, or nothing would be cleaned up again. */
     private void maintain() {
         try {
-            List<CliSession> toPing = tick();
-            toPing.forEach(lifecycle::ping);
+            Maintenance.Chores chores = tick();
+            chores.toPing().forEach(lifecycle::ping);
+            chores.toAbandon().forEach(lifecycle::abandonTurn);
         } catch (RuntimeException e) {
             log.log(WARNING, "cli pool maintenance failed; it runs again in a second", e);
         }
     }
 
-    private List<CliSession> tick() {
-        List<CliSession> toPing = new ArrayList<>();
+    private Maintenance.Chores tick() {
         lock.lock();
         try {
             if (closed) {
-                return toPing;
+                return new Maintenance.Chores(List.of(), List.of());
             }
-            Instant now = clock.instant();
-            sessions.forgetFailedBefore(now.minus(failedListed));
-            for (CliSession session : sessions.all()) {
-                if (session.state() != CliSession.State.IDLE) {
-                    continue;
-                }
-                if (!session.isAlive()) {
-                    staffing.replace(session, "its process exited while idle");
-                } else if (staffing.unneeded(session, now)) {
-                    staffing.retire(session);
-                } else if (session.lastActive().plus(settings.keepAliveInterval()).isBefore(now)) {
-                    sessions.startHousekeeping(session);
-                    toPing.add(session);
-                }
-            }
-            staffing.topUpWarm();
+            Maintenance.Chores chores = maintenance.tick(clock.instant());
             dispatch();
-            return toPing;
+            return chores;
         } finally {
             lock.unlock();
         }
@@ -298,22 +328,6 @@ final class SessionPool implements AutoCloseable {
         });
     }
 
-    private Lease lease(CliSession session, List<Conversation.Turn> history) {
-        session.state(CliSession.State.BUSY);
-        boolean continuing = session.holds(history);
-        if (!continuing && session.holdsOngoingConversation()) {
-            staffing.makeUpFor(session); // its client will be back, and should find a clean session then
-        }
-        boolean coldStart = session.origin() == CliSession.Origin.OVERFLOW && session.requestCount() == 0;
-        if (continuing) {
-            metrics.affinityHit();
-        }
-        if (coldStart) {
-            metrics.coldStart();
-        }
-        return new Lease(session, continuing, coldStart);
-    }
-
     /**
      * A wait that ended without a session (time up, client gone): the error to end the request with, or the
      * session handed to the waiter at the last moment, if its client is still there to use it.
@@ -335,7 +349,7 @@ final class SessionPool implements AutoCloseable {
         if (!deadline.isAfter(clock.instant())) {
             throw GatewayException.timeout("No claude session became free before the request timed out");
         }
-        throw busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
+        throw admission.busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
     }
 
     /** A waiter that will not take its session: out of the queue, and a session handed to it goes back. */
@@ -354,35 +368,28 @@ final class SessionPool implements AutoCloseable {
         }
     }
 
-    private void checkCanServe() {
-        if (closed) {
-            throw unavailable("The gateway is shutting down");
-        }
-        if (settings.poolSize() + settings.maxOverflow() == 0) {
-            throw unavailable("The cli backend has no sessions: LLM_POOL_SIZE and LLM_POOL_MAX_OVERFLOW are both 0");
-        }
-        Optional<String> failure = backoff.lastFailure();
-        if (failure.isPresent() && sessions.live() == 0) {
-            throw unavailable(failure.get());
-        }
-    }
-
-    private GatewayException busy(String why) {
-        return GatewayException.unavailable("All claude sessions are busy: " + why, Optional.of(settings.retryAfter()));
-    }
-
-    private GatewayException unavailable(String message) {
-        return GatewayException.unavailable(message, Optional.of(backoff.retryAfter(clock.instant(), settings.retryAfter())));
-    }
-
     /**
      * A session reserved for one request.
      *
-     * @param session    the session
-     * @param continuing whether it holds the request's conversation so far (send only the last message)
-     * @param coldStart  whether it was spawned for this request
+     * @param session   the session
+     * @param start     how the request begins on it
+     * @param coldStart whether it was spawned for this request
      */
-    record Lease(CliSession session, boolean continuing, boolean coldStart) {
+    record Lease(CliSession session, Start start, boolean coldStart) {
+        /** Whether the session holds the request's conversation so far (send only the new input). */
+        boolean continuing() {
+            return start != Start.FRESH;
+        }
+    }
+
+    /** How a request begins on its session. */
+    enum Start {
+        /** The session's turn waits for the tool results the request brings: give them, read on. */
+        RESUME,
+        /** The session holds the conversation before the request's last user message: send that message. */
+        CONTINUE,
+        /** Reset the context if it is not clean, list the request's functions, send the whole dialogue. */
+        FRESH
     }
 
     /** What the lifecycle's threads report, applied under the pool's lock. */
@@ -411,12 +418,19 @@ final class SessionPool implements AutoCloseable {
             lock.lock();
             try {
                 session.state(CliSession.State.FAILED);
+                Optional<GatewayException> refused = rejectedSchemas.noteIfRefused(session.key(), why);
+                if (refused.isPresent()) {
+                    log.log(INFO, () -> "session " + session.id() + ": the CLI refused the requests' answer schema");
+                    queue.failAll(session.key(), refused.get());
+                    dispatch();
+                    return;
+                }
                 String failure = "cannot start a claude session: " + why;
                 Duration wait = backoff.failed(failure, clock.instant());
                 log.log(WARNING, "session " + session.id() + ": failed to start (" + why + "); next attempt in "
                         + wait.toSeconds() + " s");
                 if (sessions.live() == 0) {
-                    queue.failAll(unavailable(failure));
+                    queue.failAll(admission.unavailable(failure));
                 }
                 dispatch();
             } finally {
@@ -424,13 +438,18 @@ final class SessionPool implements AutoCloseable {
             }
         }
 
-        /** A process that ended while idle is replaced now; one that ended mid-turn is reported by its turn. */
+        /**
+         * A process that ended while idle or waiting for tool results is replaced now; one that ended mid-turn is
+         * reported by its turn.
+         */
         @Override
         public void exited(CliSession session) {
             lock.lock();
             try {
-                if (!closed && session.state() == CliSession.State.IDLE) {
-                    staffing.replace(session, "its process exited while idle");
+                if (!closed && (session.state() == CliSession.State.IDLE
+                        || session.state() == CliSession.State.AWAITING_TOOLS)) {
+                    staffing.replace(session, session.state() == CliSession.State.IDLE ? "its process exited while idle"
+                            : "its process exited while it waited for tool results");
                     staffing.topUpWarm();
                     dispatch();
                 }

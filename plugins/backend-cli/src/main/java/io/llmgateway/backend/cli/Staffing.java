@@ -141,7 +141,7 @@ final class Staffing {
     }
 
     private void spawn(SessionKey key, CliSession.Origin origin) {
-        CliSession session = new CliSession("cli-" + ++ids, key, origin, clock);
+        CliSession session = new CliSession("cli-" + ++ids, key, origin, clock, metrics);
         sessions.add(session);
         log.log(INFO, () -> "session " + session.id() + ": spawning " + origin.wireName() + " session for "
                 + key.describe());

@@ -1,7 +1,10 @@
 package io.llmgateway.backend.cli;
 
+import java.util.List;
+
 import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.ToolCall;
 
 /**
  * How a user turn on a CLI process ended, and whether the process can serve again.
@@ -16,6 +19,23 @@ sealed interface TurnOutcome {
      *                  less than the context holds
      */
     record Answered(String modelText, boolean cut) implements TurnOutcome {
+    }
+
+    /**
+     * The model called the client's functions: the answer was sent, ending with finish reason
+     * {@code tool_calls}, while the CLI's turn goes on, waiting for the results (its {@code tools/call}s
+     * pending on the session). The process serves nobody else until the client brings them or the wait times out.
+     *
+     * @param modelText the text the model wrote before the calls
+     * @param calls     the calls, as the client got them (ids, its function names, the arguments' JSON)
+     */
+    record AwaitingTools(String modelText, List<ToolCall> calls) implements TurnOutcome {
+        public AwaitingTools {
+            calls = List.copyOf(calls);
+            if (calls.isEmpty()) {
+                throw new IllegalArgumentException("a turn awaiting tools has calls");
+            }
+        }
     }
 
     /**

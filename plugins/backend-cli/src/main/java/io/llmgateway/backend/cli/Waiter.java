@@ -3,7 +3,6 @@ package io.llmgateway.backend.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +23,13 @@ final class Waiter {
     static final long POLL_MILLIS = 50;
 
     private final SessionKey key;
-    private final List<Conversation.Turn> history;
+    private final Affinity affinity;
     private final BooleanSupplier clientGone;
     private final CompletableFuture<CliSession> handoff = new CompletableFuture<>();
 
-    Waiter(SessionKey key, List<Conversation.Turn> history, BooleanSupplier clientGone) {
+    Waiter(SessionKey key, Affinity affinity, BooleanSupplier clientGone) {
         this.key = key;
-        this.history = history;
+        this.affinity = affinity;
         this.clientGone = clientGone;
     }
 
@@ -38,8 +37,8 @@ final class Waiter {
         return key;
     }
 
-    List<Conversation.Turn> history() {
-        return history;
+    Affinity affinity() {
+        return affinity;
     }
 
     /** Whether the request's client has closed its connection. */

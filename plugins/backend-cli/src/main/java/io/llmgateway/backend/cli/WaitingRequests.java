@@ -3,7 +3,6 @@ package io.llmgateway.backend.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -28,8 +27,8 @@ final class WaitingRequests implements Iterable<Waiter> {
         return capacity;
     }
 
-    Waiter add(SessionKey key, List<Conversation.Turn> history, BooleanSupplier clientGone) {
-        Waiter waiter = new Waiter(key, history, clientGone);
+    Waiter add(SessionKey key, Affinity affinity, BooleanSupplier clientGone) {
+        Waiter waiter = new Waiter(key, affinity, clientGone);
         waiters.addLast(waiter);
         return waiter;
     }
@@ -65,6 +64,17 @@ final class WaitingRequests implements Iterable<Waiter> {
             }
         }
         return dropped;
+    }
+
+    /** Ends the waits of the key's requests with the failure. */
+    void failAll(SessionKey key, RuntimeException failure) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (waiter.key().equals(key)) {
+                it.remove();
+                waiter.fail(failure);
+            }
+        }
     }
 
     /** Ends every wait with the failure. */

@@ -1,8 +1,10 @@
 package io.llmgateway.backend.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
+import io.llmgateway.testing.FakeAnthropicApi;
 import io.llmgateway.testing.FakeClaudeCli;
 import io.llmgateway.testing.RecordingSink;
 import io.llmgateway.testing.TestExchange;
@@ -81,6 +84,44 @@ final class CliFixture implements AutoCloseable {
         TestPluginContext context = TestPluginContext.of(config);
         CliBackend backend = CliBackendProvider.create(context, failedListed);
         return new CliFixture(backend, context, transcript);
+    }
+
+    /**
+     * Starts a backend on the real {@code claude} binary ({@link #realClaude()}), talking to a fake Anthropic
+     * API through a wrapper script that sets its base URL and key.
+     *
+     * @param dir      a temporary directory for the wrapper and the sessions
+     * @param api      the fake API
+     * @param settings LLM_* settings on top of the test defaults (pool size 1, no overflow)
+     */
+    static CliFixture startReal(Path dir, FakeAnthropicApi api, Map<String, String> settings) {
+        Path claude = realClaude().orElseThrow(() -> new IllegalStateException("no claude binary: set LLM_TEST_CLAUDE"));
+        Path wrapper = dir.resolve("claude-against-fake-api");
+        try {
+            Files.writeString(wrapper, "#!/bin/sh\nexport ANTHROPIC_BASE_URL='" + api.baseUrl() + "'\n"
+                    + "export ANTHROPIC_API_KEY=sk-test\nexec '" + claude + "' \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("LLM_CLI_COMMAND", wrapper.toString());
+        config.put("LLM_CLI_WORK_DIR", dir.resolve("sessions").toString());
+        config.put("LLM_POOL_SIZE", "1");
+        config.put("LLM_POOL_MAX_OVERFLOW", "0");
+        config.put("ANTHROPIC_API_KEY", "sk-test"); // no login is copied into the sessions
+        config.put("PATH", System.getenv("PATH"));
+        config.putAll(settings);
+        TestPluginContext context = TestPluginContext.of(config);
+        return new CliFixture(CliBackendProvider.create(context, CliBackendProvider.FAILED_LISTED), context,
+                              dir.resolve("no-transcript"));
+    }
+
+    /** The real {@code claude} binary named by {@code LLM_TEST_CLAUDE} (property or variable), if it is there. */
+    static Optional<Path> realClaude() {
+        String configured = System.getProperty("LLM_TEST_CLAUDE", System.getenv("LLM_TEST_CLAUDE"));
+        return configured == null || configured.isBlank() || !Files.isExecutable(Path.of(configured))
+                ? Optional.empty() : Optional.of(Path.of(configured));
     }
 
     CliBackend backend() {

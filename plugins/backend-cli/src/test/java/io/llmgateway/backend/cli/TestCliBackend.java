@@ -316,21 +316,22 @@ final class TestCliBackend {
     }
 
     @Test
-    void whatTheCliCannotDoIsRefused() {
+    void badToolsAndFormatsAreRefusedNamingTheParam() {
         try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of())) {
-            var tools = Json.createObjectBuilder().add("tools", Json.createArrayBuilder()
+            var unnamedTool = Json.createObjectBuilder().add("tools", Json.createArrayBuilder()
                     .add(Json.createObjectBuilder().add("type", "function"))).build();
-            var jsonSchema = Json.createObjectBuilder().add("response_format", Json.createObjectBuilder()
+            var schemaless = Json.createObjectBuilder().add("response_format", Json.createObjectBuilder()
                     .add("type", "json_schema")).build();
 
-            GatewayException noTools = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
-                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), tools)));
-            GatewayException noFormat = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
-                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), jsonSchema)));
+            GatewayException badTool = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), unnamedTool)));
+            GatewayException badFormat = assertThrows(GatewayException.class, () -> cli.chat(CliFixture.request(
+                    "claude-sonnet", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), OptionalInt.empty(), schemaless)));
 
-            assertEquals(400, noTools.status());
-            assertTrue(noTools.getMessage().contains("no tool calling"));
-            assertEquals("response_format", noFormat.param().orElseThrow());
+            assertEquals(400, badTool.status());
+            assertEquals("tools[0]", badTool.param().orElseThrow());
+            assertEquals(400, badFormat.status());
+            assertEquals("response_format.json_schema", badFormat.param().orElseThrow());
         }
     }
 
