@@ -1,6 +1,6 @@
 // The Vercel AI SDK against the gateway through @ai-sdk/openai's chat-completions model:
 // generateText and streamText with tools (the SDK runs the tool and sends the result back),
-// generateObject and streamObject (response_format json_schema). See lib/harness.mjs for the environment.
+// generateObject (also with a tuple) and streamObject (response_format json_schema). See lib/harness.mjs for the environment.
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, stepCountIs, streamObject, streamText, tool } from "ai";
 import { z } from "zod";
@@ -72,6 +72,13 @@ await run("vercel-ai", {
       const again = await generateObject({ model: chat, schema: Recipe, schemaName: "recipe", prompt: recipePrompt, maxRetries: 0 });
       assert.deepEqual(again.object, object, "the mock answers the same request the same way");
     }
+  },
+
+  "generateObject with a tuple": async () => {
+    // zodSchema writes z.tuple in draft-07 form ("items": [...], "additionalItems": false)
+    const Place = z.object({ label: z.string(), point: z.tuple([z.number(), z.number()]) });
+    const { object } = await generateObject({ model: chat, schema: Place, schemaName: "place", prompt: "Where is Oslo?", maxRetries: 0 });
+    Place.parse(object);
   },
 
   "streamObject": async () => {

@@ -12,8 +12,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A request's OpenAI {@code response_format}, read and checked: plain text, any JSON object
- * ({@code json_object}), or a document valid against a schema ({@code json_schema}). A malformed format,
- * or a schema the Anthropic API cannot take ({@link SchemaCheck}), is a 400 naming the param.
+ * ({@code json_object}), or a document valid against a schema ({@code json_schema}), in JSON Schema 2020-12
+ * form ({@link OlderDrafts}). A malformed format, or a schema the Anthropic API cannot take
+ * ({@link SchemaCheck}), is a 400 naming the param.
  */
 public sealed interface ResponseFormat {
 
@@ -84,7 +85,7 @@ public sealed interface ResponseFormat {
         if (schema == null || schema == JsonValue.NULL) {
             return new AnyObject();
         }
-        return new Schema(name, description, SchemaCheck.checked(schema), strict == JsonValue.TRUE);
+        return new Schema(name, description, SchemaCheck.checked(OlderDrafts.upgraded(schema)), strict == JsonValue.TRUE);
     }
 
     private static Optional<String> text(JsonObject jsonSchema, String field) {

@@ -50,8 +50,6 @@ final class TestResponseFormat {
         assertRefused("{\"properties\":{}}", "\"type\": \"object\" at its root");
         assertRefused("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"text\"}}}", "at properties.a.type");
         assertRefused("{\"type\":\"object\",\"properties\":[]}", "at properties: must be an object of schemas");
-        assertRefused("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":[{\"type\":\"string\"}]}}}",
-                      "prefixItems");
         assertRefused("{\"type\":\"object\",\"required\":\"a\"}", "at required");
         assertRefused("{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[]}}}", "at properties.a.anyOf");
         assertRefused("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"maxLength\":-1}}}",
@@ -69,6 +67,26 @@ final class TestResponseFormat {
                  "properties":{"tags":{"type":"array","items":{"$ref":"#/$defs/tag"},"minItems":2},
                    "size":{"type":["integer","null"],"minimum":0},"any":true,"node":{"$ref":"#"}},
                  "$defs":{"tag":{"type":"string","enum":["a","b"]}},"required":["tags"],"additionalProperties":false}"""));
+    }
+
+    @Test
+    void olderDraftsAreReadInTheir2020Form() {
+        // what the Vercel AI SDK sends for z.tuple([z.string(), z.number()]), and draft 4's exclusive bounds
+        ResponseFormat.Schema schema = (ResponseFormat.Schema) format(schemaFormat("""
+                {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{
+                  "pair":{"type":"array","items":[{"type":"string"},{"type":"number"}],"additionalItems":false,"minItems":2},
+                  "open":{"type":"array","items":[{"type":"string"}]},
+                  "list":{"type":"array","items":{"type":"string"},"additionalItems":false},
+                  "p":{"type":"number","minimum":0,"exclusiveMinimum":true,"maximum":1,"exclusiveMaximum":false},
+                  "e":{"const":{"items":[1]}}}}"""));
+
+        assertEquals(Jsons.parse("""
+                {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{
+                  "pair":{"type":"array","prefixItems":[{"type":"string"},{"type":"number"}],"items":false,"minItems":2},
+                  "open":{"type":"array","prefixItems":[{"type":"string"}]},
+                  "list":{"type":"array","items":{"type":"string"}},
+                  "p":{"type":"number","exclusiveMinimum":0,"maximum":1},
+                  "e":{"const":{"items":[1]}}}}"""), schema.schema());
     }
 
     private static void assertRefused(String schema, String why) {

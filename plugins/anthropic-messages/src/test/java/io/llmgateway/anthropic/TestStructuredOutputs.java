@@ -122,6 +122,21 @@ final class TestStructuredOutputs {
         assertInstanceOf(StructuredOutput.None.class, StructuredOutputs.plan(new ResponseFormat.Text(), true, Set.of()));
     }
 
+    @Test
+    void aDraftSevenTupleGoesAsTheAnswerToolsPrefixItems() {
+        ResponseFormat.Schema format = (ResponseFormat.Schema) ResponseFormat.of(Jsons.parse("""
+                {"response_format":{"type":"json_schema","json_schema":{"name":"pair","schema":{
+                 "$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{
+                 "pair":{"type":"array","items":[{"type":"string"},{"type":"number"}],"additionalItems":false}}}}}}"""));
+
+        StructuredOutput.AnswerTool tool = assertInstanceOf(StructuredOutput.AnswerTool.class,
+                                                            StructuredOutputs.plan(format, true, Set.of()));
+
+        assertEquals(Jsons.parse("{\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"number\"}],\"items\":false}"),
+                     tool.tool().getJsonObject("input_schema").getJsonObject("properties").getJsonObject("pair"),
+                     "constrained decoding has no tuples, a tool's input schema has");
+    }
+
     private static JsonObject nativeSchema(String schema) {
         return NativeSchema.of(schema(schema)).orElseThrow();
     }
