@@ -1,5 +1,5 @@
 // The Vercel AI SDK against the gateway through @ai-sdk/openai's chat-completions model:
-// generateText and streamText with tools (the SDK runs the tool and sends the result back),
+// generateText and streamText with tools (the SDK runs the tool and sends the result back; also a tuple argument),
 // generateObject (also with a tuple) and streamObject (response_format json_schema). See lib/harness.mjs for the environment.
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, stepCountIs, streamObject, streamText, tool } from "ai";
@@ -63,6 +63,21 @@ await run("vercel-ai", {
     // textStream carries every step's text (a model may say something before its tool calls); result.text only the last step's
     assert.equal(text, (await result.steps).map((step) => step.text).join(""));
     nonEmptyString(await result.text, "the final step's text");
+  },
+
+  "generateText with a tuple in a tool's input": async () => {
+    // zodSchema writes z.tuple in draft-07 form, which Anthropic refuses in a tool's input_schema
+    const Move = z.object({ to: z.tuple([z.number(), z.number()]) });
+    const moves = [];
+    const result = await generateText({
+      model: chat, stopWhen: stepCountIs(4), maxRetries: 0,
+      prompt: "Move the cursor to 10, 20. Use the move_cursor tool.",
+      tools: { move_cursor: tool({ description: "Moves the cursor", inputSchema: Move,
+                                   execute: async (input) => { moves.push(input); return "moved"; } }) },
+    });
+    assert.ok(moves.length >= 1, "move_cursor was never executed");
+    Move.parse(moves[0]);
+    nonEmptyString(result.text, "the final text");
   },
 
   "generateObject": async () => {

@@ -75,11 +75,13 @@ final class TestNodeClientsApi {
         List<JsonObject> upstream = anthropic.requests().stream().map(RecordedRequest::body).toList();
         assertTrue(upstream.stream().anyMatch(TestNodeClientsApi::answersToolResults),
                    "a tool result went back upstream: the round trip ran through the api backend");
-        // every script has structured-output cases: they took the path the model calls for
+        // every script has structured-output cases: native ones only on the native model (which also gets the
+        // answer tool for a schema constrained decoding cannot express, a tuple), the answer tool on the other
         boolean nativeFormat = upstream.stream().anyMatch(body -> body.containsKey("output_config"));
-        boolean answerTool = upstream.stream().anyMatch(TestNodeClientsApi::hasAnswerTool);
         assertEquals(model.equals(NATIVE_MODEL), nativeFormat, "native structured outputs only on " + NATIVE_MODEL);
-        assertEquals(model.equals(TOOL_MODEL), answerTool, "the answer tool only on " + TOOL_MODEL);
+        if (model.equals(TOOL_MODEL)) {
+            assertTrue(upstream.stream().anyMatch(TestNodeClientsApi::hasAnswerTool), "the answer tool on " + TOOL_MODEL);
+        }
     }
 
     private static boolean answersToolResults(JsonObject body) {

@@ -3,11 +3,13 @@ package io.llmgateway.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 /**
  * A fake of the Anthropic Messages API on loopback, for tests and benchmarks of code that calls the API
@@ -18,7 +20,9 @@ import jakarta.json.JsonObject;
  * everything else with a 404 error body. Each request gets, in this order of precedence: the next
  * {@linkplain #enqueue queued} reply, else what the {@linkplain #replyWith reply function} returns (unless
  * null), else the {@linkplain #defaultReply default reply}. A request without {@code model},
- * {@code messages} or {@code max_tokens} gets a 400 like the real API's. Every request, answered or not,
+ * {@code messages} or {@code max_tokens}, or with a tool whose {@code input_schema} has a draft-07 tuple
+ * ({@code "items": [...]}, which the real API refuses since it validates against draft 2020-12), gets a 400
+ * like the real API's. Every request, answered or not,
  * is {@linkplain #requests() recorded} unless recording is switched off.
  *
  * <p>It is the JDK's {@code HttpServer} on 127.0.0.1 and a free port, with one virtual thread per
@@ -202,6 +206,8 @@ public final class FakeAnthropicApi implements AutoCloseable {
 
     /** {@code POST /v1/messages} takes a reply; everything else is a 404, a body without a required field a 400. */
     private static final class Messages implements FakeServer.Dialect<Variant> {
+        private static final Set<String> VALUE_KEYWORDS = Set.of("const", "enum", "default", "examples");
+
         @Override
         public ReplyPlan ownAnswer(RecordedRequest request, JsonObject body, String path) {
             if (!"POST".equals(request.method()) || !MESSAGES_PATH.equals(path)) {
@@ -235,7 +241,34 @@ public final class FakeAnthropicApi implements AutoCloseable {
             if (!(body.get("max_tokens") instanceof JsonNumber maxTokens) || maxTokens.intValue() < 1) {
                 return "max_tokens: Field required";
             }
+            if (body.get("tools") instanceof JsonArray tools) {
+                for (int i = 0; i < tools.size(); i++) {
+                    if (tools.get(i) instanceof JsonObject tool && hasTupleItems(tool.get("input_schema"))) {
+                        return "tools." + i + ".custom.input_schema: JSON schema is invalid. It must match JSON Schema"
+                                + " draft 2020-12 (https://json-schema.org/draft/2020-12).";
+                    }
+                }
+            }
             return null;
+        }
+
+        /**
+         * {@return whether a schema uses the draft-07 tuple form {@code "items": [...]}, which the real API
+         * refuses in a tool's {@code input_schema} (it validates against draft 2020-12)}
+         */
+        private static boolean hasTupleItems(JsonValue schema) {
+            if (schema instanceof JsonArray list) {
+                return list.stream().anyMatch(Messages::hasTupleItems);
+            }
+            if (!(schema instanceof JsonObject object)) {
+                return false;
+            }
+            if (object.get("items") instanceof JsonArray) {
+                return true;
+            }
+            // values, not schemas, sit under const, enum, default and examples
+            return object.entrySet().stream().filter(entry -> !VALUE_KEYWORDS.contains(entry.getKey()))
+                    .anyMatch(entry -> hasTupleItems(entry.getValue()));
         }
     }
 }

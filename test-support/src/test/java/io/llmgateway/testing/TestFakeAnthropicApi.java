@@ -397,6 +397,22 @@ final class TestFakeAnthropicApi {
     }
 
     @Test
+    void aToolSchemaWithADraftSevenTupleIsRejectedLikeTheRealApi() throws Exception {
+        String current = """
+                {"name":"ok","input_schema":{"type":"object","properties":{"p":{"type":"array","prefixItems":[{}],"default":{"items":[1]}}}}}""";
+        String old = """
+                {"name":"old","input_schema":{"type":"object","properties":{"p":{"type":"array","items":[{"type":"number"}]}}}}""";
+
+        assertError(400, "tools.1.custom.input_schema: JSON schema is invalid. It must match JSON Schema draft 2020-12"
+                + " (https://json-schema.org/draft/2020-12).", post(withTools(current + "," + old)));
+        assertEquals(200, post(withTools(current)).statusCode(), "2020-12 tuples, and values that look like old ones, pass");
+    }
+
+    private static String withTools(String tools) {
+        return SIMPLE_BODY.replace("{\"model\"", "{\"tools\":[" + tools + "],\"model\"");
+    }
+
+    @Test
     void aClientThatGoesAwayMidStreamIsRecorded() throws Exception {
         api.defaultReply(Reply.text(Collections.nCopies(100, "word ")).withGap(Duration.ofMillis(20)));
 

@@ -160,7 +160,8 @@ public final class AnthropicContent {
 
     /**
      * The request's {@code tools} as Anthropic tools ({@code name}, {@code description},
-     * {@code input_schema} from {@code parameters}, an empty object schema when it has none).
+     * {@code input_schema} from {@code parameters} in its JSON Schema 2020-12 form ({@link OlderDrafts}),
+     * an empty object schema when it has none).
      *
      * @param body the request body
      * @return the tools, or empty when the request has none
@@ -184,7 +185,8 @@ public final class AnthropicContent {
                 converted.add("description", description.getString());
             }
             JsonValue parameters = function.get("parameters");
-            converted.add("input_schema", parameters instanceof JsonObject schema ? schema
+            // Anthropic validates input schemas against draft 2020-12 and refuses a draft-07 tuple
+            converted.add("input_schema", parameters instanceof JsonObject schema ? OlderDrafts.upgraded(schema)
                     : JSON.createObjectBuilder().add("type", "object").add("properties", JsonValue.EMPTY_JSON_OBJECT).build());
             anthropic.add(converted);
         }

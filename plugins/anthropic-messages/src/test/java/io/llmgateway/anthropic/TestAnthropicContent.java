@@ -105,6 +105,17 @@ final class TestAnthropicContent {
     }
 
     @Test
+    void aToolsDraftSevenTupleGoesIn2020Form() {
+        // Anthropic refuses "items": [...] in an input_schema (it validates against draft 2020-12)
+        JsonArray tools = AnthropicContent.tools(Jsons.parse("""
+                {"tools":[{"type":"function","function":{"name":"drag","parameters":{"type":"object","properties":{
+                  "to":{"type":"array","items":[{"type":"number"},{"type":"number"}],"additionalItems":false}}}}}]}""")).orElseThrow();
+
+        assertEquals(Jsons.parse("{\"type\":\"array\",\"prefixItems\":[{\"type\":\"number\"},{\"type\":\"number\"}],\"items\":false}"),
+                     tools.getJsonObject(0).getJsonObject("input_schema").getJsonObject("properties").getJsonObject("to"));
+    }
+
+    @Test
     void toolChoiceModes() {
         assertEquals("auto", choice("\"auto\"", "").getString("type"));
         assertEquals("none", choice("\"none\"", "").getString("type"));
