@@ -13,8 +13,9 @@ import jakarta.json.JsonValue;
  * gives its {@code schema}, {@code json_object} the schema of any object, {@code text} (or none) no schema.
  * The CLI lists the schema to the model as the input of a {@code StructuredOutput} tool, checks the model's
  * input against it and ends the turn with the input as {@code structured_output}, so the root must be an
- * object schema, as Anthropic's tool input schemas must. Whether the rest is valid JSON Schema the CLI itself
- * decides when a session starts with it (it exits at once when it is not).
+ * object schema, as Anthropic's tool input schemas must. Its {@code $schema} is dropped: the CLI (2.1.328)
+ * validates with draft-07 and refuses a schema that names 2019-09 or 2020-12. Whether the rest is valid JSON
+ * Schema the CLI itself decides when a session starts with it (it exits at once when it is not).
  */
 final class ResponseSchema {
 
@@ -67,7 +68,8 @@ final class ResponseSchema {
             throw GatewayException.invalidRequest("The cli backend needs a schema whose root is of type 'object'",
                                                   "response_format.json_schema.schema");
         }
-        String text = schema.toString();
+        // the CLI's validator knows draft-07 only and refuses any other $schema (2020-12: LangChain, zod 4)
+        String text = CliProcess.JSON.createObjectBuilder(schema).remove("$schema").build().toString();
         if (text.length() > MAX_LENGTH) {
             throw GatewayException.invalidRequest("The cli backend accepts schemas of up to " + MAX_LENGTH
                                                           + " characters", "response_format.json_schema.schema");

@@ -76,6 +76,8 @@ final class TestRequestTools {
         assertEquals(Optional.of("{\"type\":\"object\"}"),
                      ResponseSchema.of(format(Json.createObjectBuilder().add("type", "json_object").build())));
         assertEquals(Optional.of(schema.toString()), ResponseSchema.of(TestCliTools.jsonSchema(schema)));
+        assertEquals(Optional.of(schema.toString()), ResponseSchema.of(TestCliTools.jsonSchema(Json.createObjectBuilder(schema)
+                .add("$schema", "https://json-schema.org/draft/2020-12/schema").build())), "no $schema for the CLI to refuse");
     }
 
     @Test
