@@ -46,8 +46,8 @@ public final class ToolRoundTrip {
     private final Samples toolSecond = new Samples("tools: continuation (the tool result, then the final answer)");
     private final Samples toolTrip = new Samples("tools: both requests (the round trip)");
     private final Samples paired = new Samples("tools round trip − plain round trip, per iteration");
-    private final Samples toolOwn = new Samples("tools: the gateway's own time per round trip (client time − `cli_turn_ms`, both requests)");
-    private final Samples plainOwn = new Samples("plain: the gateway's own time per round trip (client time − `cli_turn_ms`, both requests)");
+    private final Samples toolOwn = new Samples("tools: the gateway's own time per round trip (client time − `cli_turn_ms` − `cli_reset_ms`, both requests)");
+    private final Samples plainOwn = new Samples("plain: the gateway's own time per round trip (client time − `cli_turn_ms` − `cli_reset_ms`, both requests)");
     private final Map<String, Long> clientNanos = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> toolConversations = new ArrayList<>();
@@ -211,6 +211,9 @@ public final class ToolRoundTrip {
                 return;
             }
             millis += clientNanos.get(requestId) / 1e6 - turn.doubleValue();
+            if (line.get("cli_reset_ms") instanceof JsonNumber reset) {
+                millis -= reset.doubleValue(); // a new conversation's /clear is the CLI's time, not the gateway's
+            }
         }
         samples.addMillis(millis);
     }
@@ -284,7 +287,7 @@ public final class ToolRoundTrip {
                 .append(Samples.ms(toolTrip.p50() - plainTrip.p50())).append(" ms** (95% bootstrap interval ")
                 .append(Samples.ms(interval[0])).append(" to ").append(Samples.ms(interval[1]))
                 .append("); median of the paired differences ").append(Samples.ms(paired.p50())).append(" ms\n")
-                .append("- **the gateway's own time per tool round trip** (p50, from the request log's `cli_turn_ms`): **")
+                .append("- **the gateway's own time per tool round trip** (p50, from the request log's `cli_turn_ms` and `cli_reset_ms`): **")
                 .append(Samples.ms(toolOwn.p50())).append(" ms** (plain: ").append(Samples.ms(plainOwn.p50())).append(" ms)\n")
                 .append("- measured continuations: ").append(toolConversations.size())
                 .append(", served by the session that answered the tool call, with no reset and no cold start: **")
