@@ -123,8 +123,9 @@ final class CliSession {
             throws InterruptedException {
         requests.incrementAndGet();
         lastUsed = clock.instant();
-        CliTurn turn = new CliTurn(process, requestTools.offered(), key.jsonSchema().isPresent(), sink, stops, budget,
-                                   exchange.deadline(), clock, retryAfter);
+        CliTurn turn = new CliTurn(process, requestTools.offered(), key.jsonSchema().isPresent(),
+                                   exchange.request().stream(), sink, stops, budget, exchange.deadline(), clock,
+                                   retryAfter);
         TurnOutcome outcome;
         long turnStart;
         if (start == SessionPool.Start.RESUME) {

@@ -1,6 +1,7 @@
 package io.llmgateway.backend.cli;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,9 @@ import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
 import io.llmgateway.api.ToolCall;
 
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -33,7 +36,9 @@ import jakarta.json.JsonValue;
  * (finish reason and usage) or at the end of a model message that calls the client's functions (finish
  * reason {@code tool_calls}, the CLI's turn still going on). Calls of tools that are not the client's (the
  * CLI's {@code StructuredOutput}, a function the model made up) are not passed on: the CLI deals with them.
- * With a response schema the answer is the turn's {@code structured_output}, not the model's text. Anything
+ * With a response schema the answer is the turn's checked {@code structured_output}, not the model's text; a
+ * streamed answer gets the model's {@code StructuredOutput} input as it is written, which must then be that
+ * document (when the CLI refused it and asked again, the answer fails: what was sent is not valid). Anything
  * that cuts a turn short (a stop sequence, the token limit, the deadline, a client that left) interrupts the
  * CLI and waits for the turn's end, so the process is left ready for the next turn.
  */
@@ -45,6 +50,8 @@ final class CliTurn {
     private final CliProcess process;
     private final ToolSet tools;
     private final boolean structured;
+    /** Whether the client reads the answer as it is written (else only the checked document is its answer). */
+    private final boolean streamed;
     private final ChatSink sink;
     private final StopMatcher stops;
     private final TokenBudget budget;
@@ -52,6 +59,10 @@ final class CliTurn {
     private final Clock clock;
     private final Duration retryAfter;
     private final StringBuilder answered = new StringBuilder();
+    /** The CLI's own tool for a response schema: its input, as the model writes it, is the answer. */
+    static final String STRUCTURED_OUTPUT = "StructuredOutput";
+    /** The stream's tool index of a {@code StructuredOutput} call in {@link #clientIndex}. */
+    private static final int STRUCTURED_CALL = -2;
     /** Per model message: the stream's tool index to the client's call index, -1 for a tool not the client's. */
     private final Map<Integer, Integer> clientIndex = new HashMap<>();
     private final List<CallInProgress> calls = new ArrayList<>();
@@ -61,12 +72,16 @@ final class CliTurn {
     private boolean resumed;
     private boolean emitted;
     private FinishReason cutReason;
+    /** The {@code StructuredOutput} inputs the model began: a second means the CLI refused the first. */
+    private int structuredCalls;
+    private final StringBuilder structuredText = new StringBuilder();
 
-    CliTurn(CliProcess process, ToolSet tools, boolean structured, ChatSink sink, StopMatcher stops, TokenBudget budget,
-            Instant deadline, Clock clock, Duration retryAfter) {
+    CliTurn(CliProcess process, ToolSet tools, boolean structured, boolean streamed, ChatSink sink, StopMatcher stops,
+            TokenBudget budget, Instant deadline, Clock clock, Duration retryAfter) {
         this.process = process;
         this.tools = tools;
         this.structured = structured;
+        this.streamed = streamed;
         this.sink = sink;
         this.stops = stops;
         this.budget = budget;
@@ -181,6 +196,11 @@ final class CliTurn {
         }
         if (fragment.name().isPresent()) {
             Optional<String> name = tools.clientName(fragment.name().get());
+            if (structured && name.isEmpty() && fragment.name().get().equals(STRUCTURED_OUTPUT)) {
+                clientIndex.put(fragment.index(), STRUCTURED_CALL);
+                structuredCalls++;
+                return;
+            }
             if (name.isEmpty()) {
                 clientIndex.put(fragment.index(), -1);
                 return;
@@ -194,7 +214,11 @@ final class CliTurn {
             return;
         }
         Integer index = clientIndex.get(fragment.index());
-        if (index != null && index >= 0) {
+        if (index != null && index == STRUCTURED_CALL && structuredCalls == 1 && streamed) {
+            // streamed as the model writes it; should the CLI refuse it and ask again, the turn fails (see finish)
+            structuredText.append(fragment.arguments());
+            emit(fragment.arguments());
+        } else if (index != null && index >= 0) {
             calls.get(index).arguments().append(fragment.arguments());
             sink.emit(new ChatDelta.ToolCallFragment(index, Optional.empty(), Optional.empty(), fragment.arguments()));
         }
@@ -246,7 +270,13 @@ final class CliTurn {
                     return new TurnOutcome.Failed(GatewayException.badGateway(
                             "The model did not give an answer that matches the response_format schema"), true);
                 }
-                emit(output.toString());
+                if (!streamed || structuredCalls == 0) {
+                    emit(output.toString()); // the checked document, as nothing of it was streamed
+                } else if (structuredCalls > 1 || !parsed(structuredText).equals(Optional.of(output))) {
+                    return new TurnOutcome.Failed(GatewayException.badGateway(
+                            "The model's first answer did not match the response_format schema; the document sent so"
+                                    + " far is not valid"), true);
+                }
             } else if (cutReason == null) {
                 emit(budget.take(stops.flush()));
             }
@@ -267,6 +297,14 @@ final class CliTurn {
         FinishReason finish = StopReason.finishReasonOf(reason);
         // a turn that ends waits for no calls of the client (its last calls were the CLI's own, StructuredOutput)
         return finish == FinishReason.TOOL_CALLS ? FinishReason.STOP : finish;
+    }
+
+    private static Optional<JsonValue> parsed(CharSequence text) {
+        try (JsonReader reader = CliProcess.JSON.createReader(new StringReader(text.toString()))) {
+            return Optional.of(reader.readValue());
+        } catch (JsonException e) {
+            return Optional.empty();
+        }
     }
 
     private static TokenUsage usage(JsonObject result) {

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.llmgateway.api.GatewayException;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -51,6 +52,17 @@ final class ResponseSchema {
         };
     }
 
+    /** Whether any subschema is a tuple: {@code prefixItems}, or {@code items} given as a list. */
+    static boolean hasTuple(JsonValue schema) {
+        return switch (schema) {
+            case JsonObject object -> object.containsKey("prefixItems")
+                    || object.get("items") instanceof JsonArray
+                    || object.values().stream().anyMatch(ResponseSchema::hasTuple);
+            case JsonArray array -> array.stream().anyMatch(ResponseSchema::hasTuple);
+            default -> false;
+        };
+    }
+
     private static String schemaOf(JsonObject format) {
         if (!(format.get("json_schema") instanceof JsonObject jsonSchema)) {
             throw GatewayException.invalidRequest("'response_format.json_schema' must be an object with 'name' and"
@@ -66,6 +78,14 @@ final class ResponseSchema {
         }
         if (!(schema.get("type") instanceof JsonString root) || !root.getString().equals("object")) {
             throw GatewayException.invalidRequest("The cli backend needs a schema whose root is of type 'object'",
+                                                  "response_format.json_schema.schema");
+        }
+        if (hasTuple(schema)) {
+            // claude 2.1.328 takes no form of it: 'prefixItems' is unknown to its strict draft-07 check, and the
+            // draft-07 list form of 'items' is refused by Anthropic in StructuredOutput's input schema
+            throw GatewayException.invalidRequest("The cli backend cannot answer with a tuple (an array with"
+                                                          + " 'prefixItems' or a list of 'items'); use an object or"
+                                                          + " an array of one item schema",
                                                   "response_format.json_schema.schema");
         }
         // the CLI's validator knows draft-07 only and refuses any other $schema (2020-12: LangChain, zod 4)

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
@@ -254,6 +255,59 @@ final class TestCliTools {
                     .add("type", "json_object")).build();
             CliFixture.Answer anyObject = cli.chat(request(List.of(ChatMessage.of(Role.USER, "JSON please")), object, true));
             assertEquals("42", json(anyObject.text()).getString("answer"));
+        }
+    }
+
+    @Test
+    void aStreamedJsonSchemaAnswerArrivesAsTheModelWritesIt() {
+        JsonObject document = Json.createObjectBuilder().add("answer", "forty-two, as everyone knows").add("sure", true)
+                .build();
+        api.replyWith(upstream -> upstream.toolNames().contains("StructuredOutput")
+                ? Reply.toolUse("", Reply.ToolCall.of("StructuredOutput", document))
+                : Reply.text("no schema"));
+        try (CliFixture cli = CliFixture.startReal(dir, api, Map.of("LLM_POOL_MAX_OVERFLOW", "1")).awaitUp()) {
+            CliFixture.Answer streamed = cli.chat(request(List.of(ChatMessage.of(Role.USER, "The answer?")),
+                                                          jsonSchema(ResponseSchema.ANY_OBJECT), true));
+
+            long texts = streamed.deltas().stream().filter(delta -> delta instanceof ChatDelta.Text).count();
+            assertTrue(texts > 1, "the document in several deltas: " + streamed.deltas());
+            assertEquals(document, json(streamed.text()));
+            assertEquals(FinishReason.STOP, streamed.completion().finishReason());
+        }
+    }
+
+    @Test
+    void aDocumentTheCliRefusedEndsAStreamWithAnErrorAndAWholeAnswerWithTheAcceptedOne() {
+        JsonObject schema = Json.createObjectBuilder().add("type", "object")
+                .add("properties", Json.createObjectBuilder().add("n", Json.createObjectBuilder().add("type", "integer")))
+                .add("required", Json.createArrayBuilder().add("n")).build();
+        AtomicInteger attempts = new AtomicInteger();
+        api.replyWith(upstream -> {
+            if (!upstream.toolNames().contains("StructuredOutput")) {
+                return Reply.text("no schema");
+            }
+            if (!upstream.toolResults().isEmpty() && attempts.get() > 1) {
+                return Reply.text("Done.");
+            }
+            // the first input does not match (a string for an integer); the CLI refuses it and the model tries again
+            return attempts.incrementAndGet() == 1
+                    ? Reply.toolUse("", Reply.ToolCall.of("StructuredOutput", Json.createObjectBuilder().add("n", "one").build()))
+                    : Reply.toolUse("", Reply.ToolCall.of("StructuredOutput", Json.createObjectBuilder().add("n", 1).build()));
+        });
+        try (CliFixture cli = CliFixture.startReal(dir, api, Map.of("LLM_POOL_MAX_OVERFLOW", "1")).awaitUp()) {
+            GatewayException failed = assertThrows(GatewayException.class, () -> cli.chat(request(
+                    List.of(ChatMessage.of(Role.USER, "A number?")), jsonSchema(schema), true)));
+
+            assertEquals(502, failed.status());
+            assertTrue(failed.getMessage().contains("did not match"), failed.getMessage());
+            assertEquals(2, attempts.get(), "the CLI asked the model again");
+
+            // not streamed, nothing was sent: the answer is the document the CLI accepted
+            attempts.set(0);
+            CliFixture.Answer whole = cli.chat(request(List.of(ChatMessage.of(Role.USER, "A number, again?")),
+                                                       jsonSchema(schema), false));
+            assertEquals(Json.createObjectBuilder().add("n", 1).build(), json(whole.text()));
+            assertEquals(2, attempts.get());
         }
     }
 

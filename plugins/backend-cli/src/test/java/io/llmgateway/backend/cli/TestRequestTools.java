@@ -89,6 +89,14 @@ final class TestRequestTools {
         assertSchemaParam("response_format.json_schema.schema", TestCliTools.jsonSchema(
                 Json.createObjectBuilder().add("type", "array").build()));
         assertSchemaParam("response_format", Json.createObjectBuilder().add("response_format", "json").build());
+        JsonObject pair = Json.createObjectBuilder().add("type", "array")
+                .add("prefixItems", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "string"))).build();
+        assertSchemaParam("response_format.json_schema.schema", TestCliTools.jsonSchema(Json.createObjectBuilder()
+                .add("type", "object").add("properties", Json.createObjectBuilder().add("pair", pair)).build()));
+        JsonObject draft7Pair = Json.createObjectBuilder().add("type", "array")
+                .add("items", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "string"))).build();
+        assertSchemaParam("response_format.json_schema.schema", TestCliTools.jsonSchema(Json.createObjectBuilder()
+                .add("type", "object").add("properties", Json.createObjectBuilder().add("pair", draft7Pair)).build()));
     }
 
     private static JsonObject function(String name) {
