@@ -53,7 +53,7 @@ final class TestGatewayStartup {
         PluginConfigurationException timeout = assertThrows(PluginConfigurationException.class,
                                                              () -> TestGateways.config("LLM_REQUEST_TIMEOUT", "0"));
 
-        assertThat(port.getMessage(), is("LLM_PORT must be an integer, got 'http'"));
+        assertThat(port.getMessage(), is("LLM_PORT must be an integer from 0 to 65535, got 'http'"));
         assertThat(timeout.getMessage(), containsString("LLM_REQUEST_TIMEOUT"));
     }
 
@@ -83,7 +83,7 @@ final class TestGatewayStartup {
                 TestGateways.config("LLM_BACKEND", "mock", "LLM_MOCK_LATENCY_MS", "soon"),
                 new TestGateways.LogCapture(), List.of(new MockBackendProvider()), List.of()));
 
-        assertThat(e.getMessage(), is("backend mock: LLM_MOCK_LATENCY_MS must be an integer, got 'soon'"));
+        assertThat(e.getMessage(), is("backend mock: LLM_MOCK_LATENCY_MS must be an integer from 0 to 600000, got 'soon'"));
     }
 
     @Test
