@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.ValueTypes;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -25,8 +26,8 @@ final class TestCliPieces {
     @Test
     void extraArgumentsKeepQuotedSpaces() {
         assertEquals(List.of("--flag", "two words", "it's", "x"),
-                     CliSettings.splitArgs("  --flag 'two words' \"it's\" x "));
-        assertEquals(List.of(), CliSettings.splitArgs(""));
+                     ValueTypes.arguments().parse("  --flag 'two words' \"it's\" x "));
+        assertEquals(List.of(), ValueTypes.arguments().parse(" "));
     }
 
     @Test

@@ -105,7 +105,7 @@ final class TestCacheSettings {
 
     private static CacheSettings settings(Map<String, String> config) {
         try (TestPluginContext context = TestPluginContext.of(config)) {
-            return CacheSettings.from(context.config());
+            return CacheSettings.from(context.settings());
         }
     }
 }
