@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A descriptor's settings as the Markdown table of the plugin's README, between the lines
- * {@value #BEGIN} and {@value #END}, so the documentation cannot drift from what the plugin reads. A test calls
+ * {@value #BEGIN} and {@value #END}, so the documentation cannot drift from what the plugin reads: its key,
+ * variable, type, range, default (a value in code font, a default the plugin works out in words), whether it is
+ * secret, and its doc. A test calls
  * {@link #assertReadmeMatches}; run it with {@code -Dsettings.table.write=true} to rewrite the table instead.
  */
 public final class SettingsTable {
@@ -42,7 +44,7 @@ public final class SettingsTable {
                     .append(setting.env().map(env -> "`" + env + "`").orElse("")).append(" | ")
                     .append(setting.type().typeName()).append(" | ")
                     .append(escape(setting.type().range())).append(" | ")
-                    .append(setting.defaultText().isEmpty() ? "" : "`" + escape(setting.defaultText()) + "`").append(" | ")
+                    .append(defaultOf(setting)).append(" | ")
                     .append(setting.isSecret() ? "yes" : "").append(" | ")
                     .append(setting.doc()).append(" |\n");
         }
@@ -87,6 +89,12 @@ public final class SettingsTable {
         }
         fail(readme + "'s settings table differs from " + descriptor.name() + "'s descriptor; rerun with -D" + WRITE
                      + "=true to rewrite it, or put this there:\n" + expected);
+    }
+
+    /** A default value as code, as it would be configured; a default described in words as words. */
+    private static String defaultOf(SettingSpec<?> setting) {
+        String text = escape(setting.defaultText());
+        return text.isEmpty() || setting.defaultValue().isEmpty() ? text : "`" + text + "`";
     }
 
     private static String escape(String text) {

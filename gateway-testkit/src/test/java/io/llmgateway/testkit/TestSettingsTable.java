@@ -10,6 +10,7 @@ import io.llmgateway.api.PluginDescriptor;
 import io.llmgateway.api.SettingSpec;
 import io.llmgateway.api.ValueTypes;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ final class TestSettingsTable {
 
     @Test
     void aReadmeThatDriftedFails() throws Exception {
+        Assumptions.assumeFalse(Boolean.getBoolean("settings.table.write"), "the tables are being rewritten");
         Path readme = dir.resolve("README.md");
         Files.writeString(readme, "# demo\n\n" + SettingsTable.BEGIN + "\n| old |\n" + SettingsTable.END + "\n\nmore\n");
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ValueTypes;
+import io.llmgateway.testkit.SettingsTable;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -22,6 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Settings parsing, model names and error mapping.
  */
 final class TestCliPieces {
+
+    @Test
+    void theReadmesSettingsTableIsTheDescriptors() {
+        SettingsTable.assertReadmeMatches(CliSettings.DESCRIPTOR, Path.of("README.md"));
+    }
 
     @Test
     void extraArgumentsKeepQuotedSpaces() {
