@@ -64,10 +64,10 @@ public final class AuthMiddlewareProvider implements MiddlewareProvider {
         Settings settings = context.settings();
         Optional<TenantKeys> inline = settings.find(KEYS);
         Optional<TenantKeysFile> file = context.tenantKeysFile();
-        Optional<FailedAuthLimit> failures = failedAuthLimit(settings, context);
         if (inline.isEmpty() && file.isEmpty()) {
             return Optional.empty();
         }
+        Optional<FailedAuthLimit> failures = failedAuthLimit(settings, context);
         TenantKeys fixed = inline.orElse(TenantKeys.NONE);
         AuthMiddleware middleware = new AuthMiddleware(ApiKeys.of(file.map(keys -> fixed.and(keys.current())).orElse(fixed)),
                                                        failures, context.metrics());
