@@ -132,13 +132,30 @@ final class GatewayProcess implements AutoCloseable {
      * @throws IllegalStateException when it is still running after the start timeout (it is then killed)
      */
     static Exited runToExit(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        return runToExit(name, settings, List.of());
+    }
+
+    /**
+     * Runs {@code bin/llm-gateway} with arguments (such as {@code --help-config}) until it exits on its own.
+     *
+     * @param name      names the output files
+     * @param settings  environment variables, as for {@link #start}
+     * @param arguments the command line arguments
+     * @return how it ended
+     * @throws IOException          when the process cannot be started
+     * @throws InterruptedException when interrupted while waiting
+     */
+    static Exited runToExit(String name, Map<String, String> settings, List<String> arguments)
+            throws IOException, InterruptedException {
         Output output = Output.named(name);
-        Process process = launch(List.of(launcher()), output, freePort(), settings);
+        List<String> command = new java.util.ArrayList<>(List.of(launcher()));
+        command.addAll(arguments);
+        Process process = launch(command, output, freePort(), settings);
         if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException(name + " was expected to exit but still ran after " + START_TIMEOUT);
         }
-        return new Exited(process.exitValue(), output.stderr());
+        return new Exited(process.exitValue(), output.stderr(), Output.read(output.stdoutFile()));
     }
 
     /**
@@ -333,8 +350,9 @@ final class GatewayProcess implements AutoCloseable {
      *
      * @param status the exit status
      * @param stderr everything written to stderr
+     * @param stdout everything written to stdout
      */
-    record Exited(int status, String stderr) {
+    record Exited(int status, String stderr, String stdout) {
     }
 
     /** The files a gateway's stdout and stderr go to. */
@@ -355,7 +373,7 @@ final class GatewayProcess implements AutoCloseable {
             return written.substring(0, written.lastIndexOf('\n') + 1).lines().toList();
         }
 
-        private static String read(Path file) {
+        static String read(Path file) {
             try {
                 return Files.readString(file);
             } catch (IOException e) {

@@ -22,6 +22,16 @@ public interface MiddlewareProvider {
     int weight();
 
     /**
+     * What the plugin declares: its name (the {@link #name()}), the SPI version it was built against and its
+     * settings. A provider that does not override this declares nothing, and the host refuses it.
+     *
+     * @return the descriptor
+     */
+    default PluginDescriptor descriptor() {
+        return PluginDescriptor.undeclared(PluginKind.MIDDLEWARE, name());
+    }
+
+    /**
      * Creates the middleware if it is configured.
      *
      * @param context configuration, metrics, logging and scheduling for the plugin

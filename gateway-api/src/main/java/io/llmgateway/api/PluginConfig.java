@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Configuration values by key ({@code LLM_POOL_SIZE}, {@code ANTHROPIC_API_KEY}, ...). The typed
- * accessors fail with a {@link PluginConfigurationException} that names the key and the bad value.
+ * Configuration text by key ({@code LLM_POOL_SIZE}, {@code ANTHROPIC_API_KEY}, ...). Plugins read typed,
+ * validated values through {@link PluginContext#settings()}; the typed accessors here parse with the same
+ * {@link ValueTypes} and fail with a {@link PluginConfigurationException} that names the key and the bad value.
  */
 @FunctionalInterface
 public interface PluginConfig {
@@ -30,7 +31,7 @@ public interface PluginConfig {
     }
 
     /**
-     * An integer value within a range.
+     * An integer value within a range ({@link ValueTypes#integer}).
      *
      * @param key          the key
      * @param defaultValue used when the key is not set
@@ -39,48 +40,22 @@ public interface PluginConfig {
      * @return the value
      */
     default int integer(String key, int defaultValue, int min, int max) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(raw.get().trim());
-            if (parsed < min || parsed > max) {
-                throw new PluginConfigurationException(
-                        key + " must be between " + min + " and " + max + ", got " + parsed);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new PluginConfigurationException(key + " must be an integer, got '" + raw.get() + "'");
-        }
+        return typed(key, ValueTypes.integer(min, max), defaultValue);
     }
 
     /**
-     * A duration given in seconds (fractions allowed: {@code 0.5}).
+     * A duration ({@link ValueTypes#duration}: {@code 30s}, {@code 500ms}, or a bare number of seconds).
      *
      * @param key          the key
      * @param defaultValue used when the key is not set
      * @return the duration, never negative
      */
     default Duration seconds(String key, Duration defaultValue) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            double parsed = Double.parseDouble(raw.get().trim());
-            if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
-                throw new PluginConfigurationException(key + " must be a number of seconds >= 0, got " + raw.get());
-            }
-            return Duration.ofNanos((long) (parsed * 1_000_000_000L));
-        } catch (NumberFormatException e) {
-            throw new PluginConfigurationException(key + " must be a number of seconds, got '" + raw.get() + "'");
-        }
+        return typed(key, ValueTypes.duration(), defaultValue);
     }
 
     /**
-     * A byte count: plain, or with a binary suffix ({@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g};
-     * {@code kib}, {@code mib}, {@code gib} too).
+     * A byte count ({@link ValueTypes#bytes}: {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g}).
      *
      * @param key          the key
      * @param defaultValue the value when the key is absent
@@ -89,50 +64,22 @@ public interface PluginConfig {
      * @throws PluginConfigurationException when the value is not a byte count, or less than {@code min}
      */
     default long bytes(String key, long defaultValue, long min) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        String text = raw.get().strip().toLowerCase(java.util.Locale.ROOT);
-        String digits = text;
-        long unit = 1;
-        for (String[] suffix : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
-                                               {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}}) {
-            if (text.endsWith(suffix[0])) {
-                digits = text.substring(0, text.length() - suffix[0].length()).strip();
-                unit = Long.parseLong(suffix[1]);
-                break;
-            }
-        }
-        long value;
-        try {
-            value = Math.multiplyExact(Long.parseLong(digits), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new PluginConfigurationException(key + " must be a number of bytes (optionally with k, m or g), got '"
-                                                           + raw.get() + "'");
-        }
-        if (value < min) {
-            throw new PluginConfigurationException(key + " must be at least " + min + " bytes, got '" + raw.get() + "'");
-        }
-        return value;
+        return typed(key, ValueTypes.bytes(min, Long.MAX_VALUE), defaultValue);
     }
 
     /**
-     * A boolean value: {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}.
+     * A boolean value ({@link ValueTypes#bool}: {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}).
      *
      * @param key          the key
      * @param defaultValue used when the key is not set
      * @return the value
      */
     default boolean bool(String key, boolean defaultValue) {
-        Optional<String> raw = value(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (raw.get().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new PluginConfigurationException(key + " must be true or false, got '" + raw.get() + "'");
-        };
+        return typed(key, ValueTypes.bool(), defaultValue);
+    }
+
+    private <T> T typed(String key, ValueType<T> type, T defaultValue) {
+        Optional<String> raw = value(key).filter(text -> !text.isBlank());
+        return raw.isEmpty() ? defaultValue : SettingSpec.of("value", type, "").parse(raw.get(), key);
     }
 }

@@ -1,10 +1,13 @@
 package io.llmgateway.host;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,15 +24,22 @@ import io.llmgateway.api.Middleware;
 import io.llmgateway.api.MiddlewareProvider;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.PluginDescriptor;
 import io.llmgateway.api.SessionInfo;
+import io.llmgateway.api.TenantKeysFile;
 import io.llmgateway.host.backends.BackendRouter;
 import io.llmgateway.host.chat.CallsInFlight;
 import io.llmgateway.host.chat.MiddlewareChain;
+import io.llmgateway.host.config.Environment;
+import io.llmgateway.host.config.HostSettings;
+import io.llmgateway.host.config.KeysFileWatcher;
+import io.llmgateway.host.config.PluginSettings;
+import io.llmgateway.host.config.UnclaimedSettings;
 import io.llmgateway.host.connection.Connections;
-import io.llmgateway.host.http.ErrorResponses;
 import io.llmgateway.host.http.Secrets;
 import io.llmgateway.host.observe.GatewayMetrics;
 import io.llmgateway.host.observe.RequestLog;
+import io.llmgateway.host.observe.SecretMaskingFormatter;
 import io.llmgateway.host.plugins.HostPluginContext;
 import io.llmgateway.host.plugins.LoadedPlugin;
 import io.llmgateway.host.plugins.PluginCatalog;
@@ -44,10 +54,6 @@ import static java.lang.System.Logger.Level.INFO;
 public final class Gateway implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(Gateway.class.getName());
-    /** The credentials the gateway and its plugins document; other secret-looking variables count too. */
-    private static final List<String> KNOWN_SECRETS = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
-                                                              "CLAUDE_CODE_OAUTH_TOKEN", "LLM_OPENAI_API_KEY",
-                                                              "LLM_API_KEYS");
 
     private final GatewayConfig config;
     private final BackendRouter router;
@@ -80,31 +86,51 @@ public final class Gateway implements AutoCloseable {
      * @param logSink where request log lines go
      * @param clock   the clock
      * @return the gateway
-     * @throws GatewayStartupException when a backend is missing or a plugin's configuration is unusable
+     * @throws GatewayStartupException when a backend is missing, an {@code LLM_*} variable is read by nobody, or a
+     *                                 plugin's configuration is unusable
      */
     public static Gateway start(GatewayConfig config, PluginCatalog catalog, OutputStream logSink, Clock clock) {
-        MiddlewarePlugins.checkConfigured(config, catalog);
-        Set<String> secretNames = new HashSet<>(KNOWN_SECRETS);
-        secretNames.addAll(System.getenv().keySet());
-        ErrorResponses.secrets(Secrets.of(config.source(), secretNames));
+        Environment environment = config.environment();
+        UnclaimedSettings.problem(environment, claimed(catalog), catalog.failures(), config.pluginsDir())
+                .ifPresent(problem -> {
+                    throw new GatewayStartupException(problem);
+                });
+        // every loaded plugin's settings are checked, enabled or not: a typo stops start-up either way
+        Map<Object, PluginSettings> scoped = new IdentityHashMap<>();
+        List<String> secrets = new ArrayList<>(Secrets.namedInVariables(environment.variables()));
+        for (LoadedPlugin plugin : catalog.plugins()) {
+            for (BackendProvider provider : plugin.backends()) {
+                scoped.put(provider, bind("backend " + provider.type(), provider.descriptor(), environment));
+            }
+            for (MiddlewareProvider provider : plugin.middleware()) {
+                scoped.put(provider, bind("middleware " + provider.name(), provider.descriptor(), environment));
+            }
+        }
+        scoped.values().forEach(settings -> secrets.addAll(settings.secrets()));
+        Secrets configured = Secrets.of(secrets);
+        Secrets.install(configured);
+        SecretMaskingFormatter.install();
         ScheduledExecutorService scheduler = scheduler();
         AtomicReference<BackendRouter> routerRef = new AtomicReference<>();
         GatewayMetrics metrics = GatewayMetrics.create(() -> sessionsOf(routerRef.get()));
         List<BackendRouter.Enabled> enabled = new ArrayList<>();
         try {
+            Optional<TenantKeysFile> keysFile = config.keysFile().map(path -> keysFile(path, scheduler, configured));
             for (String type : config.enabledBackends()) {
                 PluginCatalog.Provided<BackendProvider> entry = backendProvider(type, config, catalog);
                 BackendProvider provider = entry.provider();
+                HostPluginContext context = context(entry.plugin(), scoped.get(provider), metrics, scheduler, clock, keysFile);
                 Backend backend = create("backend " + type, provider.getClass().getClassLoader(),
-                                         () -> provider.create(context(entry.plugin(), config, metrics, scheduler, clock)));
+                                         () -> provider.create(context));
                 enabled.add(new BackendRouter.Enabled(type, backend));
             }
             List<Middleware> middleware = new ArrayList<>();
             for (PluginCatalog.Provided<MiddlewareProvider> provided : catalog.middleware()) {
                 MiddlewareProvider provider = provided.provider();
-                Optional<Middleware> created = create(
-                        "middleware " + provider.name(), provider.getClass().getClassLoader(),
-                        () -> provider.create(context(provided.plugin(), config, metrics, scheduler, clock)));
+                HostPluginContext context = context(provided.plugin(), scoped.get(provider), metrics, scheduler, clock,
+                                                    keysFile);
+                Optional<Middleware> created = create("middleware " + provider.name(), provider.getClass().getClassLoader(),
+                                                      () -> provider.create(context));
                 created.ifPresent(it -> {
                     middleware.add(it);
                     LOGGER.log(INFO, () -> "middleware " + provider.name() + " active (weight " + provider.weight() + ")");
@@ -262,10 +288,43 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static HostPluginContext context(LoadedPlugin plugin, GatewayConfig config, GatewayMetrics metrics,
-                                             ScheduledExecutorService scheduler, Clock clock) {
-        return new HostPluginContext(plugin.name(), config.source(), metrics.pluginMetrics(),
-                                     System.getLogger("io.llmgateway.plugin." + plugin.name()), scheduler, clock);
+    private static HostPluginContext context(LoadedPlugin plugin, PluginSettings settings, GatewayMetrics metrics,
+                                             ScheduledExecutorService scheduler, Clock clock,
+                                             Optional<TenantKeysFile> keysFile) {
+        return new HostPluginContext(plugin.name(), settings.config(), settings.settings(), metrics.pluginMetrics(),
+                                     System.getLogger("io.llmgateway.plugin." + plugin.name()), scheduler, clock, keysFile);
+    }
+
+    /** The variables the host and every loaded plugin read. */
+    private static Set<String> claimed(PluginCatalog catalog) {
+        Set<String> claimed = new HashSet<>();
+        HostSettings.ALL.forEach(setting -> setting.env().ifPresent(claimed::add));
+        for (LoadedPlugin plugin : catalog.plugins()) {
+            plugin.backends().forEach(provider -> claimed.addAll(PluginSettings.variables(provider.descriptor())));
+            plugin.middleware().forEach(provider -> claimed.addAll(PluginSettings.variables(provider.descriptor())));
+        }
+        return claimed;
+    }
+
+    private static PluginSettings bind(String what, PluginDescriptor descriptor, Environment environment) {
+        try {
+            return PluginSettings.bind(what, descriptor, environment);
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
+    }
+
+    /** Reads the keys file once for every plugin; its keys are secrets too, also after each reread. */
+    private static TenantKeysFile keysFile(Path path, ScheduledExecutorService scheduler, Secrets configured) {
+        KeysFileWatcher watcher;
+        try {
+            watcher = KeysFileWatcher.start(path, scheduler);
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
+        Secrets.install(configured.and(watcher.current().keys()));
+        watcher.onChange(keys -> Secrets.install(configured.and(keys.keys())));
+        return watcher;
     }
 
     private static List<SessionInfo> sessionsOf(BackendRouter router) {

@@ -12,6 +12,8 @@ import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.PluginContext;
+import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.PluginKind;
 import io.llmgateway.api.SessionInfo;
 
 /**
@@ -27,6 +29,7 @@ final class ScriptedBackend implements Backend {
     private final AtomicReference<List<SessionInfo>> sessions = new AtomicReference<>(List.of());
     private final List<ChatExchange> served = new CopyOnWriteArrayList<>();
     private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    private final AtomicReference<PluginContext> context = new AtomicReference<>();
     private volatile boolean closed;
 
     ScriptedBackend(String type, String... models) {
@@ -55,6 +58,11 @@ final class ScriptedBackend implements Backend {
     }
 
     BackendProvider provider() {
+        return provider(PluginDescriptor.undeclared(PluginKind.BACKEND, type));
+    }
+
+    /** A provider that declares a descriptor, such as one with settings. */
+    BackendProvider provider(PluginDescriptor descriptor) {
         return new BackendProvider() {
             @Override
             public String type() {
@@ -62,10 +70,21 @@ final class ScriptedBackend implements Backend {
             }
 
             @Override
-            public Backend create(PluginContext context) {
+            public PluginDescriptor descriptor() {
+                return descriptor;
+            }
+
+            @Override
+            public Backend create(PluginContext created) {
+                context.set(created);
                 return ScriptedBackend.this;
             }
         };
+    }
+
+    /** The context the backend was created with. */
+    PluginContext context() {
+        return context.get();
     }
 
     @Override

@@ -3,19 +3,21 @@ package io.llmgateway.host;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.PluginContext;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.backend.mock.MockBackendProvider;
+import io.llmgateway.host.config.Environment;
 
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -26,7 +28,7 @@ final class TestGatewayStartup {
 
     @Test
     void defaults() {
-        GatewayConfig config = GatewayConfig.from(key -> Optional.empty());
+        GatewayConfig config = GatewayConfig.from(new Environment(Map.of()));
 
         assertThat(config.port(), is(5005));
         assertThat(config.host(), is("0.0.0.0"));
@@ -53,7 +55,7 @@ final class TestGatewayStartup {
         PluginConfigurationException timeout = assertThrows(PluginConfigurationException.class,
                                                              () -> TestGateways.config("LLM_REQUEST_TIMEOUT", "0"));
 
-        assertThat(port.getMessage(), is("LLM_PORT must be an integer, got 'http'"));
+        assertThat(port.getMessage(), is("LLM_PORT must be an integer from 0 to 65535, got 'http'"));
         assertThat(timeout.getMessage(), containsString("LLM_REQUEST_TIMEOUT"));
     }
 
@@ -73,8 +75,8 @@ final class TestGatewayStartup {
                 TestGateways.config("LLM_BACKEND", "mock", "LLM_CACHE_TTL", "60"), new TestGateways.LogCapture(),
                 List.of(new MockBackendProvider()), List.of()));
 
-        assertThat(e.getMessage(), containsString("LLM_CACHE_TTL is set, but the cache middleware's plugin"
-                                                          + " (middleware-cache) is not in"));
+        assertThat(e.getMessage(), startsWith("LLM_CACHE_TTL is set, but neither the host nor a loaded plugin reads it;"
+                                                      + " unset it, or add the plugin that reads it to "));
     }
 
     @Test
@@ -83,7 +85,7 @@ final class TestGatewayStartup {
                 TestGateways.config("LLM_BACKEND", "mock", "LLM_MOCK_LATENCY_MS", "soon"),
                 new TestGateways.LogCapture(), List.of(new MockBackendProvider()), List.of()));
 
-        assertThat(e.getMessage(), is("backend mock: LLM_MOCK_LATENCY_MS must be an integer, got 'soon'"));
+        assertThat(e.getMessage(), is("backend mock: LLM_MOCK_LATENCY_MS must be an integer from 0 to 600000, got 'soon'"));
     }
 
     @Test

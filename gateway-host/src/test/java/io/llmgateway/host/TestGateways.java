@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.MiddlewareProvider;
+import io.llmgateway.host.config.Environment;
 import io.llmgateway.host.plugins.LoadedPlugin;
 import io.llmgateway.host.plugins.PluginCatalog;
 
@@ -38,7 +39,7 @@ final class TestGateways {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             values.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return GatewayConfig.from(key -> Optional.ofNullable(values.get(key)));
+        return GatewayConfig.from(new Environment(values));
     }
 
     static Gateway start(GatewayConfig config, OutputStream log, List<BackendProvider> backends,

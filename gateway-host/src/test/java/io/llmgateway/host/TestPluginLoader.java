@@ -16,6 +16,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 import io.llmgateway.api.BackendProvider;
+import io.llmgateway.api.SpiVersion;
 import io.llmgateway.host.plugins.LoadedPlugin;
 import io.llmgateway.host.plugins.PluginCatalog;
 import io.llmgateway.host.plugins.PluginLoader;
@@ -45,6 +46,11 @@ final class TestPluginLoader {
         jar(plugins.resolve("hello"), "hello", "2.3.4", """
                 public class HelloProvider implements io.llmgateway.api.BackendProvider {
                     public String type() { return "hello"; }
+                    public io.llmgateway.api.PluginDescriptor descriptor() {
+                        return io.llmgateway.api.PluginDescriptor.backend(
+                                "hello", io.llmgateway.api.SpiVersion.MAJOR, io.llmgateway.api.SpiVersion.MINOR,
+                                "says hello", java.util.List.of());
+                    }
                     public io.llmgateway.api.Backend create(io.llmgateway.api.PluginContext context) {
                         return new io.llmgateway.api.Backend() {
                             public java.util.List<io.llmgateway.api.ModelInfo> models() {
@@ -91,6 +97,9 @@ final class TestPluginLoader {
                 public class AngryProvider implements io.llmgateway.api.BackendProvider {
                     public AngryProvider() { throw new IllegalStateException("no way"); }
                     public String type() { return "angry"; }
+                    public io.llmgateway.api.PluginDescriptor descriptor() {
+                        return io.llmgateway.api.PluginDescriptor.backend("angry", 1, 0, "angry", java.util.List.of());
+                    }
                     public io.llmgateway.api.Backend create(io.llmgateway.api.PluginContext context) { return null; }
                 }
                 """);
@@ -120,14 +129,74 @@ final class TestPluginLoader {
         assertThat(catalog.failures().getFirst(), containsString("does not exist"));
     }
 
+    @Test
+    void theSpiVersionIsCompiledIntoThePlugin() throws Exception {
+        jar(plugins.resolve("hello"), "hello", "1.0", provider("hello"));
+
+        PluginCatalog catalog = PluginLoader.load(plugins);
+
+        assertThat(catalog.failures(), is(List.of()));
+        BackendProvider provider = catalog.backend("hello").orElseThrow().provider();
+        assertThat(provider.descriptor().spiVersion(), is(SpiVersion.current()));
+        // javac copied the constants' values: the class reads no field MAJOR or MINOR at run time
+        String classFile = new String(Files.readAllBytes(build.resolve("hello/classes/phello/HelloProvider.class")),
+                                      StandardCharsets.ISO_8859_1);
+        assertThat(classFile.contains("MAJOR") || classFile.contains("MINOR"), is(false));
+    }
+
+    @Test
+    void aPluginBuiltForAnotherSpiIsRefusedWithBothVersionsAndTheOthersLoad() throws Exception {
+        jar(plugins.resolve("future"), "future", "9.0", provider("future", "2", "0"));
+        jar(plugins.resolve("newer"), "newer", "1.9", provider("newer", "SpiVersion.MAJOR", "SpiVersion.MINOR + 1"));
+        jar(plugins.resolve("current"), "current", "1.0", provider("current"));
+
+        PluginCatalog catalog = PluginLoader.load(plugins);
+
+        assertThat(catalog.backendTypes(), is(List.of("current")));
+        assertThat(catalog.failures(), hasSize(2));
+        assertThat(catalog.failures().getFirst(), is("plugin future refused: backend future was built for SPI 2.0, this"
+                                                             + " gateway offers SPI " + SpiVersion.current() + "; run it on"
+                                                             + " a gateway with SPI 2.0 or later, or rebuild it against"
+                                                             + " gateway-api " + SpiVersion.current()));
+        assertThat(catalog.failures().getLast(), containsString("backend newer was built for SPI " + SpiVersion.MAJOR + "."
+                                                                        + (SpiVersion.MINOR + 1)));
+    }
+
+    @Test
+    void aPluginThatDeclaresNothingIsRefused() throws Exception {
+        jar(plugins.resolve("old"), "old", "0.1", """
+                public class OldProvider implements io.llmgateway.api.BackendProvider {
+                    public String type() { return "old"; }
+                    public io.llmgateway.api.Backend create(io.llmgateway.api.PluginContext context) { return null; }
+                }
+                """);
+
+        PluginCatalog catalog = PluginLoader.load(plugins);
+
+        assertThat(catalog.plugins(), hasSize(0));
+        assertThat(catalog.failures().getFirst(), containsString("plugin old refused: backend old declares no descriptor"));
+        assertThat(catalog.failures().getFirst(), containsString("rebuild it against gateway-api " + SpiVersion.current()));
+    }
+
     private static String provider(String type) {
+        return provider(type, "SpiVersion.MAJOR", "SpiVersion.MINOR");
+    }
+
+    /** A provider whose descriptor says it was built for SPI {@code major.minor} (Java expressions). */
+    private static String provider(String type, String major, String minor) {
         String name = Character.toUpperCase(type.charAt(0)) + type.substring(1) + "Provider";
         return """
                 public class NAME implements io.llmgateway.api.BackendProvider {
                     public String type() { return "TYPE"; }
+                    public io.llmgateway.api.PluginDescriptor descriptor() {
+                        return io.llmgateway.api.PluginDescriptor.backend("TYPE", MAJOR, MINOR, "a test plugin",
+                                                                          java.util.List.of());
+                    }
                     public io.llmgateway.api.Backend create(io.llmgateway.api.PluginContext context) { return null; }
                 }
-                """.replace("NAME", name).replace("TYPE", type);
+                """.replace("NAME", name).replace("TYPE", type)
+                .replace("MAJOR", major.replace("SpiVersion.", "io.llmgateway.api.SpiVersion."))
+                .replace("MINOR", minor.replace("SpiVersion.", "io.llmgateway.api.SpiVersion."));
     }
 
     /** Compiles one provider class (in package {@code p<name>}) into a plain jar with META-INF/services. */

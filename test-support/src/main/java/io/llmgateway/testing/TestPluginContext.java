@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginContext;
 import io.llmgateway.api.PluginMetrics;
+import io.llmgateway.api.TenantKeysFile;
 
 /**
  * A {@link PluginContext} as the host makes one, for creating a plugin directly in a test: configuration
@@ -32,6 +33,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     private final Map<String, Supplier<? extends Number>> gauges = new ConcurrentHashMap<>();
     private final List<String> logged = new CopyOnWriteArrayList<>();
     private final System.Logger logger = new RecordingLogger(System.getLogger("test.plugin"), logged);
+    private volatile TenantKeysFile keysFile;
 
     private TestPluginContext(Map<String, String> config, Clock clock) {
         this.config = Map.copyOf(config);
@@ -57,6 +59,22 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
      */
     public static TestPluginContext of(Map<String, String> config, Clock clock) {
         return new TestPluginContext(config, clock);
+    }
+
+    /**
+     * Gives the plugin the host's keys file ({@link PluginContext#tenantKeysFile()}).
+     *
+     * @param file the file, such as a {@link FakeTenantKeysFile}
+     * @return this context
+     */
+    public TestPluginContext tenantKeysFile(TenantKeysFile file) {
+        this.keysFile = file;
+        return this;
+    }
+
+    @Override
+    public Optional<TenantKeysFile> tenantKeysFile() {
+        return Optional.ofNullable(keysFile);
     }
 
     /**

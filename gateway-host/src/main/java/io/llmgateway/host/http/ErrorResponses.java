@@ -36,9 +36,6 @@ public final class ErrorResponses {
     static final int MAX_MESSAGE = 1000;
     static final int MAX_PARAM = 200;
 
-    /** Set once at start-up: every error body, from whatever part of the gateway, passes through it. */
-    private static volatile Secrets secrets = Secrets.NONE;
-
     private ErrorResponses() {
     }
 
@@ -52,22 +49,13 @@ public final class ErrorResponses {
         StringWriter out = new StringWriter(160);
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject().writeStartObject("error")
-                    .write("message", capped(secrets.scrub(error.getMessage()), MAX_MESSAGE))
+                    .write("message", capped(Secrets.installed().scrub(error.getMessage()), MAX_MESSAGE))
                     .write("type", error.type());
             writeNullable(json, "param", error.param().map(param -> capped(param, MAX_PARAM)));
             writeNullable(json, "code", error.code());
             json.writeEnd().writeEnd();
         }
         return out.toString();
-    }
-
-    /**
-     * Sets the secrets no error body may show.
-     *
-     * @param configured the gateway's secrets
-     */
-    public static void secrets(Secrets configured) {
-        secrets = configured;
     }
 
     /**

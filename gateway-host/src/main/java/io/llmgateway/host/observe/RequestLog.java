@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.llmgateway.host.http.Secrets;
+
 /**
  * One JSON line per request, on stdout. Lines collect in memory and a thread of the log's own writes them
  * out every 200 ms (and at close), so logging costs a memory copy on the request path, never a system
@@ -43,7 +45,8 @@ public final class RequestLog implements AutoCloseable {
      * @param line the line
      */
     public void write(LogLine line) {
-        byte[] bytes = line.toJson().getBytes(StandardCharsets.UTF_8);
+        // a backend's annotation or a client's model name may carry a configured secret
+        byte[] bytes = Secrets.installed().scrub(line.toJson()).getBytes(StandardCharsets.UTF_8);
         pendingLock.lock();
         try {
             if (pending.size() + bytes.length + 1 > CAPACITY) {

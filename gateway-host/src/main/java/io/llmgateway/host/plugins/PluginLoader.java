@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.MiddlewareProvider;
+import io.llmgateway.api.SpiVersion;
+import io.llmgateway.host.config.SpiCompatibility;
 
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
@@ -30,7 +32,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * Loads every folder of the plugins directory: a folder holding a modular jar becomes a
  * {@link ModuleLayer} whose parent is the boot layer (which holds the SPI); a folder of plain jars gets
  * a {@link URLClassLoader} reading {@code META-INF/services}. Either way the plugin sees only the SPI and
- * its own jars. Failures are reported by folder and jar name and skipped.
+ * its own jars. Failures are reported by folder and jar name and skipped, and so is a plugin whose descriptor says
+ * it was built for an SPI this host cannot run ({@link SpiCompatibility}).
  */
 public final class PluginLoader {
 
@@ -57,16 +60,44 @@ public final class PluginLoader {
             try {
                 Optional<LoadedPlugin> plugin = loadFolder(folder);
                 plugin.ifPresent(it -> {
+                    Optional<String> problem = incompatibility(it);
+                    if (problem.isPresent()) {
+                        String failure = "plugin " + it.name() + " refused: " + problem.get();
+                        failures.add(failure);
+                        LOGGER.log(WARNING, failure);
+                        return;
+                    }
                     loaded.add(it);
                     LOGGER.log(INFO, () -> "loaded plugin " + describe(it));
                 });
             } catch (RuntimeException | IOException | LinkageError | java.util.ServiceConfigurationError e) {
-                String failure = "plugin " + folder.getFileName() + " failed to load: " + rootMessage(e);
+                // a plugin compiled against a newer SPI fails this way when it uses what this SPI lacks
+                String hint = e instanceof LinkageError || e.getCause() instanceof LinkageError
+                        ? " (was it built for an SPI newer than " + SpiVersion.current() + "?)" : "";
+                String failure = "plugin " + folder.getFileName() + " failed to load: " + rootMessage(e) + hint;
                 failures.add(failure);
                 LOGGER.log(WARNING, failure);
             }
         }
         return new PluginCatalog(loaded, failures);
+    }
+
+    /** Why a plugin cannot run on this SPI: the first of its providers that cannot. */
+    private static Optional<String> incompatibility(LoadedPlugin plugin) {
+        SpiVersion host = SpiVersion.current();
+        for (BackendProvider provider : plugin.backends()) {
+            Optional<String> problem = SpiCompatibility.problem(provider, host);
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        for (MiddlewareProvider provider : plugin.middleware()) {
+            Optional<String> problem = SpiCompatibility.problem(provider, host);
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<LoadedPlugin> loadFolder(Path folder) throws IOException {
@@ -201,7 +232,15 @@ public final class PluginLoader {
         plugin.backends().forEach(provider -> provides.add("backend " + provider.type()));
         plugin.middleware().forEach(provider -> provides.add("middleware " + provider.name()));
         return plugin.name() + " (" + String.join(", ", provides.isEmpty() ? List.of("no services") : provides)
-                + "; version " + plugin.version() + "; " + plugin.isolation() + ") from " + plugin.folder();
+                + "; version " + plugin.version() + "; SPI " + spiVersions(plugin) + "; " + plugin.isolation() + ") from "
+                + plugin.folder();
+    }
+
+    private static String spiVersions(LoadedPlugin plugin) {
+        List<String> versions = new ArrayList<>();
+        plugin.backends().forEach(provider -> versions.add(provider.descriptor().spiVersion().toString()));
+        plugin.middleware().forEach(provider -> versions.add(provider.descriptor().spiVersion().toString()));
+        return versions.isEmpty() ? "-" : String.join(", ", versions.stream().distinct().toList());
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,7 @@
 package com.example.llm.echo;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +18,13 @@ import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.Role;
+import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.SpiVersion;
 import io.llmgateway.api.TokenUsage;
+import io.llmgateway.testkit.ContractExchange;
+import io.llmgateway.testkit.ContractSink;
+import io.llmgateway.testkit.FakePluginContext;
+import io.llmgateway.testkit.SettingsTable;
 import org.junit.jupiter.api.Test;
 
 import jakarta.json.JsonValue;
@@ -30,7 +38,8 @@ final class TestEchoBackend {
 
     private static final OptionalInt NO_LIMIT = OptionalInt.empty();
 
-    private final Backend backend = new EchoBackendProvider().create(new FakeContext(Map.of()));
+    private final Backend backend = new EchoBackendProvider().create(
+            FakePluginContext.of(EchoBackendProvider.DESCRIPTOR, Map.of()));
 
     @Test
     void servesTheEchoModel() {
@@ -41,22 +50,22 @@ final class TestEchoBackend {
 
     @Test
     void echoesTheLastUserMessageWordByWord() {
-        RecordingSink sink = chat(backend, NO_LIMIT,
-                                  ChatMessage.of(Role.SYSTEM, "Be brief."),
-                                  ChatMessage.of(Role.USER, "first question"),
-                                  ChatMessage.of(Role.ASSISTANT, "first answer"),
-                                  ChatMessage.of(Role.USER, "  hello  plugin world\n"));
+        ContractSink sink = chat(backend, NO_LIMIT,
+                                 ChatMessage.of(Role.SYSTEM, "Be brief."),
+                                 ChatMessage.of(Role.USER, "first question"),
+                                 ChatMessage.of(Role.ASSISTANT, "first answer"),
+                                 ChatMessage.of(Role.USER, "  hello  plugin world\n"));
 
-        assertEquals(List.of("hello", "  plugin", " world"), sink.texts());
+        assertEquals(List.of("hello", "  plugin", " world"), texts(sink));
         assertEquals(new ChatDelta.Finish(FinishReason.STOP), sink.deltas().get(3));
         assertEquals("hello  plugin world", ChatCompletion.of(sink.deltas()).text());
     }
 
     @Test
     void countsOneTokenPerWord() {
-        RecordingSink sink = chat(backend, NO_LIMIT,
-                                  ChatMessage.of(Role.SYSTEM, "Be brief."),
-                                  ChatMessage.of(Role.USER, "hello plugin world"));
+        ContractSink sink = chat(backend, NO_LIMIT,
+                                 ChatMessage.of(Role.SYSTEM, "Be brief."),
+                                 ChatMessage.of(Role.USER, "hello plugin world"));
 
         // prompt: 2 + 3 words; completion: the 3 words sent
         assertEquals(new ChatDelta.Usage(TokenUsage.of(5, 3)), sink.deltas().getLast());
@@ -64,7 +73,7 @@ final class TestEchoBackend {
 
     @Test
     void stopsAtMaxTokensWithFinishReasonLength() {
-        RecordingSink sink = chat(backend, OptionalInt.of(2), ChatMessage.of(Role.USER, "one two three"));
+        ContractSink sink = chat(backend, OptionalInt.of(2), ChatMessage.of(Role.USER, "one two three"));
 
         ChatCompletion completion = ChatCompletion.of(sink.deltas());
         assertEquals("one two", completion.text());
@@ -74,11 +83,12 @@ final class TestEchoBackend {
 
     @Test
     void putsTheConfiguredPrefixFirst() {
-        Backend prefixed = new EchoBackendProvider().create(new FakeContext(Map.of("ECHO_PREFIX", "You said: ")));
+        Backend prefixed = new EchoBackendProvider().create(
+                FakePluginContext.of(EchoBackendProvider.DESCRIPTOR, Map.of("ECHO_PREFIX", "You said: ")));
 
-        RecordingSink sink = chat(prefixed, NO_LIMIT, ChatMessage.of(Role.USER, "hi"));
+        ContractSink sink = chat(prefixed, NO_LIMIT, ChatMessage.of(Role.USER, "hi"));
 
-        assertEquals(List.of("You", " said:", " hi"), sink.texts());
+        assertEquals(List.of("You", " said:", " hi"), texts(sink));
     }
 
     @Test
@@ -90,12 +100,34 @@ final class TestEchoBackend {
         assertEquals(Optional.of("messages"), error.param());
     }
 
-    private static RecordingSink chat(Backend backend, OptionalInt maxTokens, ChatMessage... messages) {
+    @Test
+    void theDescriptorRecordsTheSpiItWasBuiltAgainst() {
+        PluginDescriptor descriptor = new EchoBackendProvider().descriptor();
+
+        assertEquals(new SpiVersion(SpiVersion.MAJOR, SpiVersion.MINOR), descriptor.spiVersion());
+        assertEquals(EchoBackendProvider.TYPE, descriptor.name());
+        assertEquals(List.of(EchoBackendProvider.PREFIX), descriptor.settings());
+    }
+
+    @Test
+    void theReadmesSettingsTableIsTheDescriptors() {
+        SettingsTable.assertReadmeMatches(EchoBackendProvider.DESCRIPTOR, Path.of("README.md"));
+    }
+
+    private static ContractSink chat(Backend backend, OptionalInt maxTokens, ChatMessage... messages) {
         ChatRequest request = new ChatRequest("echo", List.of(messages), maxTokens, OptionalDouble.empty(),
                                               OptionalDouble.empty(), List.of(), false, false, Optional.empty(),
                                               OptionalLong.empty(), Map.of(), JsonValue.EMPTY_JSON_OBJECT);
-        RecordingSink sink = new RecordingSink();
-        backend.chat(new FakeExchange(request), sink);
+        ContractSink sink = ContractSink.reading();
+        backend.chat(new ContractExchange(request, EchoBackendProvider.TYPE, Instant.now().plusSeconds(10)), sink);
         return sink;
+    }
+
+    /** The text deltas alone: what a streaming client receives as content chunks. */
+    private static List<String> texts(ContractSink sink) {
+        return sink.deltas().stream()
+                .filter(ChatDelta.Text.class::isInstance)
+                .map(delta -> ((ChatDelta.Text) delta).text())
+                .toList();
     }
 }

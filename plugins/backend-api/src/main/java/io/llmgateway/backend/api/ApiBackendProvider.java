@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.PluginContext;
+import io.llmgateway.api.PluginDescriptor;
 
 /**
  * Provides the {@code api} backend: the Anthropic Messages API ({@code ANTHROPIC_API_KEY}) and/or an
@@ -23,8 +24,13 @@ public final class ApiBackendProvider implements BackendProvider {
     }
 
     @Override
+    public PluginDescriptor descriptor() {
+        return ApiSettings.DESCRIPTOR;
+    }
+
+    @Override
     public Backend create(PluginContext context) {
-        ApiSettings settings = ApiSettings.from(context.config());
+        ApiSettings settings = ApiSettings.from(context.settings());
         List<AutoCloseable> clients = new ArrayList<>();
         Optional<UpstreamCall> anthropic = settings.anthropicKey().map(key -> {
             UpstreamClient client = new UpstreamClient(settings.anthropicBaseUrl(),

@@ -8,11 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.llmgateway.anthropic.StructuredOutputs;
-import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.SettingSpec;
+import io.llmgateway.api.Settings;
+import io.llmgateway.api.SpiVersion;
+import io.llmgateway.api.ValueTypes;
 
 /**
- * The api backend's configuration (every key is documented in the README).
+ * The api backend's configuration, declared in {@link #DESCRIPTOR} (the plugin's README shows the table).
  *
  * @param anthropicKey        {@code ANTHROPIC_API_KEY}; without it no Anthropic models are served
  * @param anthropicBaseUrl    {@code ANTHROPIC_BASE_URL}, default {@code https://api.anthropic.com}
@@ -55,16 +59,6 @@ record ApiSettings(Optional<String> anthropicKey,
         /** Always the forced tool. */
         TOOL;
 
-        static StructuredOutputMode from(String value) {
-            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "auto" -> AUTO;
-                case "native" -> NATIVE;
-                case "tool" -> TOOL;
-                default -> throw new PluginConfigurationException(
-                        "LLM_API_STRUCTURED_OUTPUTS must be auto, native or tool, got '" + value + "'");
-            };
-        }
-
         /** Whether a model gets native structured outputs. */
         boolean nativeFor(String modelId) {
             return switch (this) {
@@ -75,26 +69,73 @@ record ApiSettings(Optional<String> anthropicKey,
         }
     }
 
+    static final SettingSpec<String> ANTHROPIC_KEY = SettingSpec.of(
+                    "anthropic_api_key", ValueTypes.secret(),
+                    "the Anthropic key; without it (and without openai_base_url) the api backend does not start")
+            .env("ANTHROPIC_API_KEY");
+    static final SettingSpec<URI> ANTHROPIC_BASE_URL = SettingSpec.of("anthropic_base_url", ValueTypes.url(),
+                                                                      "the Messages API's address")
+            .env("ANTHROPIC_BASE_URL").defaultValue(URI.create("https://api.anthropic.com"));
+    static final SettingSpec<String> ANTHROPIC_VERSION = SettingSpec.of("anthropic_version", ValueTypes.string(),
+                                                                        "the anthropic-version header")
+            .env("ANTHROPIC_VERSION").defaultValue("2023-06-01");
+    static final SettingSpec<Map<String, String>> MODEL_ALIASES = SettingSpec.of(
+                    "model_aliases", ValueTypes.pairs(),
+                    "alias=model-id pairs, added to (and overriding) claude-sonnet, claude-opus and claude-haiku")
+            .env("LLM_MODEL_ALIASES").defaultText(ValueTypes.pairs().format(new java.util.TreeMap<>(DEFAULT_ALIASES)));
+    static final SettingSpec<Integer> DEFAULT_MAX_TOKENS = SettingSpec.of(
+                    "default_max_tokens", ValueTypes.integer(1, 1_000_000), "max_tokens for Anthropic when the client sets none")
+            .env("LLM_API_DEFAULT_MAX_TOKENS").defaultValue(4096);
+    static final SettingSpec<Integer> MAX_RETRIES = SettingSpec.of("max_retries", ValueTypes.integer(0, 10),
+                                                                   "retries of a failed upstream call")
+            .env("LLM_API_MAX_RETRIES").defaultValue(2);
+    static final SettingSpec<Duration> CONNECT_TIMEOUT = SettingSpec.of("connect_timeout", ValueTypes.duration(),
+                                                                        "how long connecting to an upstream may take")
+            .env("LLM_API_CONNECT_TIMEOUT").defaultValue(Duration.ofSeconds(10));
+    static final SettingSpec<StructuredOutputMode> STRUCTURED_OUTPUTS = SettingSpec.of(
+                    "structured_outputs", ValueTypes.oneOf(StructuredOutputMode.class),
+                    "how a json_schema response_format reaches Anthropic: native on Claude 4.5 and later and a forced tool"
+                            + " elsewhere (auto), always native, or always the tool")
+            .env("LLM_API_STRUCTURED_OUTPUTS").defaultValue(StructuredOutputMode.AUTO);
+    static final SettingSpec<URI> OPENAI_BASE_URL = SettingSpec.of(
+                    "openai_base_url", ValueTypes.url(),
+                    "an OpenAI-compatible upstream (http://vllm:8000, https://api.openai.com), without /v1")
+            .env("LLM_OPENAI_BASE_URL");
+    static final SettingSpec<String> OPENAI_KEY = SettingSpec.of("openai_api_key", ValueTypes.secret(),
+                                                                 "its key, sent as Authorization: Bearer")
+            .env("LLM_OPENAI_API_KEY");
+    static final SettingSpec<Map<String, String>> OPENAI_MODELS = SettingSpec.of(
+                    "openai_models", ValueTypes.pairsOrNames(),
+                    "the upstream's models, name or client-name=upstream-name, comma-separated")
+            .env("LLM_OPENAI_MODELS").defaultText("its /v1/models");
+
+    /** What the plugin declares. */
+    static final PluginDescriptor DESCRIPTOR = PluginDescriptor.backend(
+            "api", SpiVersion.MAJOR, SpiVersion.MINOR,
+            "the Anthropic Messages API and OpenAI-compatible upstreams over HTTP",
+            List.of(ANTHROPIC_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_VERSION, MODEL_ALIASES, DEFAULT_MAX_TOKENS, MAX_RETRIES,
+                    CONNECT_TIMEOUT, STRUCTURED_OUTPUTS, OPENAI_BASE_URL, OPENAI_KEY, OPENAI_MODELS));
+
     ApiSettings {
         aliases = Map.copyOf(aliases);
         openAiModels = Map.copyOf(openAiModels);
     }
 
-    static ApiSettings from(PluginConfig config) {
+    static ApiSettings from(Settings config) {
         Map<String, String> aliases = new LinkedHashMap<>(DEFAULT_ALIASES);
-        aliases.putAll(pairs(config, "LLM_MODEL_ALIASES", false));
+        aliases.putAll(config.find(MODEL_ALIASES).orElse(Map.of()));
         ApiSettings settings = new ApiSettings(
-                config.value("ANTHROPIC_API_KEY"),
-                url(config, "ANTHROPIC_BASE_URL").orElse(URI.create("https://api.anthropic.com")),
-                config.string("ANTHROPIC_VERSION", "2023-06-01"),
+                config.find(ANTHROPIC_KEY),
+                config.get(ANTHROPIC_BASE_URL),
+                config.get(ANTHROPIC_VERSION),
                 aliases,
-                config.integer("LLM_API_DEFAULT_MAX_TOKENS", 4096, 1, 1_000_000),
-                config.integer("LLM_API_MAX_RETRIES", 2, 0, 10),
-                config.seconds("LLM_API_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
-                url(config, "LLM_OPENAI_BASE_URL"),
-                config.value("LLM_OPENAI_API_KEY"),
-                pairs(config, "LLM_OPENAI_MODELS", true),
-                StructuredOutputMode.from(config.string("LLM_API_STRUCTURED_OUTPUTS", "auto")));
+                config.get(DEFAULT_MAX_TOKENS),
+                config.get(MAX_RETRIES),
+                config.get(CONNECT_TIMEOUT),
+                config.find(OPENAI_BASE_URL),
+                config.find(OPENAI_KEY),
+                config.find(OPENAI_MODELS).orElse(Map.of()),
+                config.get(STRUCTURED_OUTPUTS));
         if (settings.anthropicKey().isEmpty() && settings.openAiBaseUrl().isEmpty()) {
             throw new PluginConfigurationException(
                     "the api backend needs ANTHROPIC_API_KEY (for the Anthropic Messages API) or LLM_OPENAI_BASE_URL"
@@ -104,43 +145,11 @@ record ApiSettings(Optional<String> anthropicKey,
         return settings;
     }
 
-    /**
-     * {@code a=b,c=d}; with {@code bareAllowed}, a bare {@code c} means {@code c=c}.
-     */
-    private static Map<String, String> pairs(PluginConfig config, String key, boolean bareAllowed) {
-        Map<String, String> pairs = new LinkedHashMap<>();
-        for (String entry : config.string(key, "").split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int equals = trimmed.indexOf('=');
-            if (equals < 0 && !bareAllowed) {
-                throw new PluginConfigurationException(key + " entries look like alias=model-id, got '" + trimmed + "'");
-            }
-            String name = equals < 0 ? trimmed : trimmed.substring(0, equals).trim();
-            String target = equals < 0 ? trimmed : trimmed.substring(equals + 1).trim();
-            if (name.isEmpty() || target.isEmpty()) {
-                throw new PluginConfigurationException(key + " has an empty name in '" + trimmed + "'");
-            }
-            pairs.put(name, target);
-        }
-        return pairs;
-    }
-
-    private static Optional<URI> url(PluginConfig config, String key) {
-        return config.value(key).map(value -> {
-            String trimmed = value.trim().replaceAll("/+$", "");
-            URI uri;
-            try {
-                uri = URI.create(trimmed);
-            } catch (IllegalArgumentException e) {
-                throw new PluginConfigurationException(key + " is not a URL: '" + value + "'");
-            }
-            if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
-                throw new PluginConfigurationException(key + " must be an http(s) URL, got '" + value + "'");
-            }
-            return uri;
-        });
+    /** Names whether the keys are set, never their values. */
+    @Override
+    public String toString() {
+        return "ApiSettings[anthropicKey=" + (anthropicKey.isPresent() ? "(set)" : "(none)") + ", anthropicBaseUrl="
+                + anthropicBaseUrl + ", openAiBaseUrl=" + openAiBaseUrl + ", openAiKey="
+                + (openAiKey.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

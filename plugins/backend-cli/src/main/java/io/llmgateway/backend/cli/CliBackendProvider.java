@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.PluginContext;
+import io.llmgateway.api.PluginDescriptor;
 
 /**
  * Provides the {@code cli} backend: a pool of warm {@code claude} CLI sessions. The pool starts
@@ -15,6 +16,11 @@ public final class CliBackendProvider implements BackendProvider {
     @Override
     public String type() {
         return "cli";
+    }
+
+    @Override
+    public PluginDescriptor descriptor() {
+        return CliSettings.DESCRIPTOR;
     }
 
     /** How long a failed session stays listed in {@code /sessions}. */
@@ -33,8 +39,8 @@ public final class CliBackendProvider implements BackendProvider {
      * @return the started backend
      */
     static CliBackend create(PluginContext context, Duration failedListed) {
-        CliSettings settings = CliSettings.from(context.config());
-        CliLauncher launcher = new CliLauncher(settings, context.config());
+        CliSettings settings = CliSettings.from(context.settings());
+        CliLauncher launcher = new CliLauncher(settings);
         SessionPool pool = new SessionPool(settings, launcher, new PoolMetrics(context.metrics()), context.clock(),
                                            context.logger(), context.scheduler(), failedListed);
         pool.start();

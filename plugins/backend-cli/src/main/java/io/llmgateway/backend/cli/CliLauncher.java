@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import io.llmgateway.api.PluginConfig;
-
 /**
  * Starts CLI processes the safe way: each in an empty working directory of its own (the CLI tells the
  * model its cwd) and with a {@code CLAUDE_CONFIG_DIR} of its own, because concurrent processes sharing
@@ -39,17 +37,12 @@ final class CliLauncher {
     /** How much longer than the gateway the CLI waits for a tool result, so the gateway's timeout is the one that acts. */
     static final Duration TOOL_TIMEOUT_MARGIN = Duration.ofSeconds(60);
 
-    private static final List<String> TOKEN_VARIABLES = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
-                                                                "CLAUDE_CODE_OAUTH_TOKEN");
-
     private final CliSettings settings;
-    private final PluginConfig config;
     private final Path workRoot;
     private final boolean ownsWorkRoot;
 
-    CliLauncher(CliSettings settings, PluginConfig config) {
+    CliLauncher(CliSettings settings) {
         this.settings = settings;
-        this.config = config;
         try {
             if (settings.workRoot().isPresent()) {
                 this.workRoot = Files.createDirectories(settings.workRoot().get());
@@ -141,7 +134,9 @@ final class CliLauncher {
         env.put("DISABLE_AUTOUPDATER", "1");
         // The CLI's own retries (up to 10, minutes long) would hide errors past any request timeout:
         // fail fast and let the client's SDK retry with the Retry-After the gateway sends.
-        env.put("CLAUDE_CODE_MAX_RETRIES", config.string("CLAUDE_CODE_MAX_RETRIES", "0"));
+        env.put("CLAUDE_CODE_MAX_RETRIES", Integer.toString(settings.cliMaxRetries()));
+        // this instance's own credentials, over whatever the gateway's environment holds
+        env.putAll(settings.credentials().tokens());
         // tool search would hide the client's functions behind a ToolSearch tool and add a placeholder tool
         env.put("ENABLE_TOOL_SEARCH", "false");
         env.put("MCP_TOOL_TIMEOUT", Long.toString(settings.toolResultTimeout().plus(TOOL_TIMEOUT_MARGIN).toMillis()));
@@ -149,12 +144,7 @@ final class CliLauncher {
     }
 
     private void copyCredentials(Path configDir) throws IOException {
-        if (TOKEN_VARIABLES.stream().anyMatch(name -> config.value(name).isPresent())) {
-            return;
-        }
-        Optional<Path> source = config.value("LLM_CLI_CREDENTIALS").map(Path::of)
-                .or(() -> config.value("CLAUDE_CONFIG_DIR").map(dir -> Path.of(dir, ".credentials.json")))
-                .or(() -> config.value("HOME").map(home -> Path.of(home, ".claude", ".credentials.json")));
+        Optional<Path> source = settings.credentials().loginFile();
         // a regular file only: copying from a named pipe would block the starting thread for as long as nothing writes
         if (source.isPresent() && Files.isRegularFile(source.get()) && Files.isReadable(source.get())) {
             Path target = configDir.resolve(".credentials.json");
@@ -172,7 +162,7 @@ final class CliLauncher {
             Path path = Path.of(command);
             return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
         }
-        for (String dir : config.string("PATH", "").split(":")) {
+        for (String dir : settings.searchPath().split(":")) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, command);
                 if (Files.isExecutable(candidate)) {

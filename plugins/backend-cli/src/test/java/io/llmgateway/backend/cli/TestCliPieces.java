@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.llmgateway.api.GatewayException;
+import io.llmgateway.api.ValueTypes;
+import io.llmgateway.testkit.SettingsTable;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -23,10 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class TestCliPieces {
 
     @Test
+    void theReadmesSettingsTableIsTheDescriptors() {
+        SettingsTable.assertReadmeMatches(CliSettings.DESCRIPTOR, Path.of("README.md"));
+    }
+
+    @Test
     void extraArgumentsKeepQuotedSpaces() {
         assertEquals(List.of("--flag", "two words", "it's", "x"),
-                     CliSettings.splitArgs("  --flag 'two words' \"it's\" x "));
-        assertEquals(List.of(), CliSettings.splitArgs(""));
+                     ValueTypes.arguments().parse("  --flag 'two words' \"it's\" x "));
+        assertEquals(List.of(), ValueTypes.arguments().parse(" "));
     }
 
     @Test

@@ -5,12 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.TenantKeys;
 
 /**
  * API keys and their tenants. Only SHA-256 digests of the keys are kept, in a hash map: a presented key is
@@ -21,7 +19,6 @@ import io.llmgateway.api.PluginConfigurationException;
  */
 final class ApiKeys {
 
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Cloned per use: far cheaper than looking the algorithm up on every request. */
     private static final MessageDigest SHA_256 = sha256();
 
@@ -33,52 +30,17 @@ final class ApiKeys {
     }
 
     /**
-     * Parses {@code key:tenant} pairs separated by commas or new lines; a {@code #} starts a comment; words
-     * after the pair (such as the rate limiter's {@code rpm=60}) are not auth's business and are skipped.
+     * The keys of a {@link TenantKeys} list, digested.
      *
-     * @param text   the pairs
-     * @param source where they come from, for error messages ({@code LLM_API_KEYS} or the file's path)
+     * @param keys the keys and their tenants
      * @return the keys
-     * @throws PluginConfigurationException naming the line at fault, never the key
      */
-    static ApiKeys parse(String text, String source) {
-        Map<String, String> tenantByKey = new LinkedHashMap<>();
-        String[] lines = text.split("[\\n,]");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].contains("#") ? lines[i].substring(0, lines[i].indexOf('#')) : lines[i];
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String pair = line.split("\\s+")[0];
-            int colon = pair.lastIndexOf(':');
-            String where = source + " entry " + (i + 1);
-            if (colon <= 0 || colon == pair.length() - 1) {
-                throw new PluginConfigurationException(where + " must look like key:tenant");
-            }
-            String tenant = pair.substring(colon + 1);
-            if (!TENANT.matcher(tenant).matches()) {
-                throw new PluginConfigurationException(where + ": a tenant name is 1 to 64 letters, digits, '.', '_' or '-'");
-            }
-            if (tenantByKey.put(pair.substring(0, colon), tenant) != null) {
-                throw new PluginConfigurationException(where + " repeats a key");
-            }
-        }
+    static ApiKeys of(TenantKeys keys) {
         Map<ByteBuffer, String> tenantByDigest = new HashMap<>();
-        tenantByKey.forEach((key, tenant) -> tenantByDigest.put(digest(key), tenant));
+        for (TenantKeys.Entry entry : keys.entries()) {
+            tenantByDigest.put(digest(entry.key()), entry.tenant());
+        }
         return new ApiKeys(tenantByDigest);
-    }
-
-    /**
-     * Keys from two sources together.
-     *
-     * @param other more keys; a key both name belongs to the tenant {@code other} gives it
-     * @return all keys
-     */
-    ApiKeys and(ApiKeys other) {
-        Map<ByteBuffer, String> all = new HashMap<>(tenantByDigest);
-        all.putAll(other.tenantByDigest);
-        return new ApiKeys(all);
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.llmgateway.middleware.auth;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +14,13 @@ import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Middleware;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.Role;
+import io.llmgateway.testing.FakeTenantKeysFile;
 import io.llmgateway.testing.RecordingSink;
 import io.llmgateway.testing.TestExchange;
 import io.llmgateway.testing.TestPluginContext;
 
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,9 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class TestAuthMiddleware {
-
-    @TempDir
-    Path dir;
 
     @Test
     void offWithoutKeys() {
@@ -72,45 +66,28 @@ final class TestAuthMiddleware {
     }
 
     @Test
-    void aChangedKeysFileIsReloaded() throws Exception {
-        Path file = dir.resolve("keys");
-        Files.writeString(file, "# team keys\nsk-one:team-one rpm=60\n\nsk-two:team-two\n");
-        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS_FILE", file.toString()))) {
+    void theHostsKeysFileCountsAndItsChangesTakeEffect() {
+        FakeTenantKeysFile file = FakeTenantKeysFile.of("# team keys\nsk-one:team-one rpm=60\n\nsk-two:team-two\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of()).tenantKeysFile(file)) {
             Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
             assertEquals("team-one", call(auth, Map.of("x-api-key", "sk-one")).tenant().orElseThrow());
 
-            Files.writeString(file, "sk-three:team-three\n");
+            file.change("sk-three:team-three\n");
 
-            awaitTenant(auth, "sk-three", "team-three");
+            assertEquals("team-three", call(auth, Map.of("x-api-key", "sk-three")).tenant().orElseThrow());
             assertThrows(GatewayException.class, () -> call(auth, Map.of("x-api-key", "sk-one")));
         }
     }
 
     @Test
-    void aBrokenKeysFileKeepsTheKeysInUse() throws Exception {
-        Path file = dir.resolve("keys");
-        Files.writeString(file, "sk-one:team-one\n");
-        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_API_KEYS_FILE", file.toString()))) {
-            Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
-
-            Files.writeString(file, "this line is not a pair\n");
-            Thread.sleep(2500);
-
-            assertEquals("team-one", call(auth, Map.of("x-api-key", "sk-one")).tenant().orElseThrow());
-        }
-    }
-
-    @Test
-    void aLargeKeysFileAndInlineKeysAddUpAndTheFileWinsAKeyBothName() throws Exception {
-        Path file = dir.resolve("keys");
+    void aLargeKeysFileAndInlineKeysAddUpAndTheFileWinsAKeyBothName() {
         StringBuilder lines = new StringBuilder("sk-shared:from-file\n");
         for (int i = 0; i < 20_000; i++) {
             lines.append("sk-key-").append(i).append(":team-").append(i % 100).append('\n');
         }
-        Files.writeString(file, lines);
-        Map<String, String> settings = Map.of("LLM_API_KEYS", "sk-inline:inline, sk-shared:inline",
-                                              "LLM_API_KEYS_FILE", file.toString());
-        try (TestPluginContext context = TestPluginContext.of(settings)) {
+        FakeTenantKeysFile file = FakeTenantKeysFile.of(lines.toString());
+        Map<String, String> settings = Map.of("LLM_API_KEYS", "sk-inline:inline, sk-shared:inline");
+        try (TestPluginContext context = TestPluginContext.of(settings).tenantKeysFile(file)) {
             Middleware auth = new AuthMiddlewareProvider().create(context).orElseThrow();
 
             assertEquals("team-0", call(auth, Map.of("x-api-key", "sk-key-0")).tenant().orElseThrow());
@@ -118,6 +95,11 @@ final class TestAuthMiddleware {
             assertEquals("inline", call(auth, Map.of("x-api-key", "sk-inline")).tenant().orElseThrow());
             assertEquals("from-file", call(auth, Map.of("x-api-key", "sk-shared")).tenant().orElseThrow());
             assertThrows(GatewayException.class, () -> call(auth, Map.of("x-api-key", "sk-key-20000")));
+
+            file.change("sk-shared:from-file-again\n");
+
+            assertEquals("from-file-again", call(auth, Map.of("x-api-key", "sk-shared")).tenant().orElseThrow());
+            assertEquals("inline", call(auth, Map.of("x-api-key", "sk-inline")).tenant().orElseThrow());
         }
     }
 
@@ -137,20 +119,6 @@ final class TestAuthMiddleware {
         auth.handle(exchange, new RecordingSink(), sink -> passed[0] = true);
         assertTrue(passed[0], "the call went on");
         return exchange;
-    }
-
-    private static void awaitTenant(Middleware auth, String key, String tenant) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < until) {
-            try {
-                if (call(auth, Map.of("x-api-key", key)).tenant().orElseThrow().equals(tenant)) {
-                    return;
-                }
-            } catch (GatewayException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("the keys file was not reloaded");
     }
 
     private static ChatRequest request() {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.llmgateway.api.Middleware;
 import io.llmgateway.api.MiddlewareProvider;
 import io.llmgateway.api.PluginContext;
+import io.llmgateway.api.PluginDescriptor;
 import io.llmgateway.api.PluginMetrics;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -36,8 +37,13 @@ public final class CacheMiddlewareProvider implements MiddlewareProvider {
     }
 
     @Override
+    public PluginDescriptor descriptor() {
+        return CacheSettings.DESCRIPTOR;
+    }
+
+    @Override
     public Optional<Middleware> create(PluginContext context) {
-        CacheSettings settings = CacheSettings.from(context.config());
+        CacheSettings settings = CacheSettings.from(context.settings());
         if (!settings.enabled()) {
             return Optional.empty();
         }

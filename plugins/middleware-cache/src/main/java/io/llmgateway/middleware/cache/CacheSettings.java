@@ -1,11 +1,14 @@
 package io.llmgateway.middleware.cache;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.List;
 
-import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginConfigurationException;
+import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.SettingSpec;
+import io.llmgateway.api.Settings;
+import io.llmgateway.api.SpiVersion;
+import io.llmgateway.api.ValueTypes;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,6 +32,25 @@ record CacheSettings(Duration ttl, long maxBytes, boolean shared, Sampled sample
     /** Smaller than this and hardly an answer fits. */
     static final long MIN_MAX_BYTES = 4096;
 
+    static final SettingSpec<Duration> TTL_SETTING = SettingSpec.of(
+                    "ttl", ValueTypes.duration(), "how long an answer is kept; 0 turns the cache off")
+            .env(TTL).defaultValue(Duration.ZERO);
+    static final SettingSpec<Long> MAX_BYTES_SETTING = SettingSpec.of(
+                    "max_bytes", ValueTypes.bytes(MIN_MAX_BYTES, Long.MAX_VALUE), "approximate memory for all answers")
+            .env(MAX_BYTES).defaultValue(DEFAULT_MAX_BYTES);
+    static final SettingSpec<Boolean> SHARED_SETTING = SettingSpec.of(
+                    "shared", ValueTypes.bool(), "whether tenants share entries (false: each tenant has its own)")
+            .env(SHARED).defaultValue(false);
+    static final SettingSpec<Sampled> SAMPLED_SETTING = SettingSpec.of(
+                    "sampled", ValueTypes.oneOf(Sampled.class),
+                    "requests with a temperature above 0: cached like any other, or skipped")
+            .env(SAMPLED).defaultValue(Sampled.CACHE);
+
+    /** What the plugin declares. */
+    static final PluginDescriptor DESCRIPTOR = PluginDescriptor.middleware(
+            "cache", SpiVersion.MAJOR, SpiVersion.MINOR, "an in-memory response cache (Caffeine), for replays and tests",
+            List.of(TTL_SETTING, MAX_BYTES_SETTING, SHARED_SETTING, SAMPLED_SETTING));
+
     /**
      * Validates.
      */
@@ -44,15 +66,15 @@ record CacheSettings(Duration ttl, long maxBytes, boolean shared, Sampled sample
      * Reads and checks every setting, whether the cache is on or not, so that a typo stops the gateway
      * instead of passing unnoticed.
      *
-     * @param config the configuration
+     * @param settings the plugin's settings
      * @return the settings
      * @throws PluginConfigurationException naming the variable with a bad value
      */
-    static CacheSettings from(PluginConfig config) {
-        Duration ttl = config.seconds(TTL, Duration.ZERO);
-        long maxBytes = config.bytes(MAX_BYTES, DEFAULT_MAX_BYTES, MIN_MAX_BYTES);
-        boolean shared = config.bool(SHARED, false);
-        Sampled sampled = Sampled.of(config.value(SAMPLED));
+    static CacheSettings from(Settings settings) {
+        Duration ttl = settings.get(TTL_SETTING);
+        long maxBytes = settings.get(MAX_BYTES_SETTING);
+        boolean shared = settings.get(SHARED_SETTING);
+        Sampled sampled = settings.get(SAMPLED_SETTING);
         return new CacheSettings(ttl, maxBytes, shared, sampled);
     }
 
@@ -72,18 +94,6 @@ record CacheSettings(Duration ttl, long maxBytes, boolean shared, Sampled sample
         /** Cache them like any other: replays are what development and tests want. */
         CACHE,
         /** Neither look up nor store requests with an explicit temperature above 0. */
-        SKIP;
-
-        static Sampled of(Optional<String> raw) {
-            if (raw.isEmpty()) {
-                return CACHE;
-            }
-            return switch (raw.get().strip().toLowerCase(Locale.ROOT)) {
-                case "cache" -> CACHE;
-                case "skip" -> SKIP;
-                default -> throw new PluginConfigurationException(SAMPLED + " must be 'cache' or 'skip', got '"
-                                                                          + raw.get() + "'");
-            };
-        }
+        SKIP
     }
 }

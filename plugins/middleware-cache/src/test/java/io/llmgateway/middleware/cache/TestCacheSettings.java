@@ -1,5 +1,6 @@
 package io.llmgateway.middleware.cache;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -8,6 +9,7 @@ import java.util.Map;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.testing.ManualClock;
 import io.llmgateway.testing.TestPluginContext;
+import io.llmgateway.testkit.SettingsTable;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The cache's settings and where it sits in the chain.
  */
 final class TestCacheSettings {
+
+    @Test
+    void theReadmesSettingsTableIsTheDescriptors() {
+        SettingsTable.assertReadmeMatches(CacheSettings.DESCRIPTOR, Path.of("README.md"));
+    }
 
     @Test
     void nameAndWeightPutItAfterAuthAndRateLimit() {
@@ -105,7 +112,7 @@ final class TestCacheSettings {
 
     private static CacheSettings settings(Map<String, String> config) {
         try (TestPluginContext context = TestPluginContext.of(config)) {
-            return CacheSettings.from(context.config());
+            return CacheSettings.from(context.settings());
         }
     }
 }

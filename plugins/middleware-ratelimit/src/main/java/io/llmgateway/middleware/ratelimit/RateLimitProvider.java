@@ -1,6 +1,6 @@
 package io.llmgateway.middleware.ratelimit;
 
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -8,17 +8,39 @@ import java.util.concurrent.TimeUnit;
 
 import io.llmgateway.api.Middleware;
 import io.llmgateway.api.MiddlewareProvider;
-import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginContext;
+import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.SettingSpec;
+import io.llmgateway.api.Settings;
+import io.llmgateway.api.SpiVersion;
+import io.llmgateway.api.ValueTypes;
 
 /**
  * Provides the rate limit middleware when {@code LLM_RATE_LIMIT_RPM} or {@code LLM_RATE_LIMIT_TPM} is
- * set. Per-tenant overrides come from {@code LLM_API_KEYS_FILE} ({@code rpm=} and {@code tpm=} words).
+ * set. Per-tenant overrides come from the host's keys file ({@code rpm=} and {@code tpm=} words).
  */
 public final class RateLimitProvider implements MiddlewareProvider {
 
     /** After auth (it needs the tenant), before the cache (a cached answer still counts). */
     static final int WEIGHT = 200;
+
+    static final SettingSpec<Integer> RPM = SettingSpec.of(
+                    "rpm", ValueTypes.integer(1, Integer.MAX_VALUE),
+                    "requests per minute per tenant (per client address without auth); unset: not limited")
+            .env("LLM_RATE_LIMIT_RPM");
+    static final SettingSpec<Integer> TPM = SettingSpec.of(
+                    "tpm", ValueTypes.integer(1, Integer.MAX_VALUE),
+                    "tokens (prompt plus completion) per minute per tenant; unset: not limited")
+            .env("LLM_RATE_LIMIT_TPM");
+    static final SettingSpec<Integer> COMPLETION_ESTIMATE = SettingSpec.of(
+                    "completion_estimate", ValueTypes.integer(1, Integer.MAX_VALUE),
+                    "tokens reserved for the answer of a request without max_tokens")
+            .env("LLM_RATE_LIMIT_COMPLETION_ESTIMATE").defaultValue(512);
+    /** What the plugin declares; per-tenant limits come from the host's keys file. */
+    static final PluginDescriptor DESCRIPTOR = PluginDescriptor.middleware(
+            "ratelimit", SpiVersion.MAJOR, SpiVersion.MINOR,
+            "requests and tokens per minute per tenant, as token buckets, with OpenAI's x-ratelimit-* headers",
+            List.of(RPM, TPM, COMPLETION_ESTIMATE));
 
     @Override
     public String name() {
@@ -31,19 +53,19 @@ public final class RateLimitProvider implements MiddlewareProvider {
     }
 
     @Override
+    public PluginDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public Optional<Middleware> create(PluginContext context) {
-        PluginConfig config = context.config();
-        Limits defaults = new Limits(limit(config, "LLM_RATE_LIMIT_RPM"), limit(config, "LLM_RATE_LIMIT_TPM"));
+        Settings settings = context.settings();
+        Limits defaults = new Limits(limit(settings, RPM), limit(settings, TPM));
+        long completionEstimate = settings.get(COMPLETION_ESTIMATE);
         if (defaults.requestsPerMinute().isEmpty() && defaults.tokensPerMinute().isEmpty()) {
             return Optional.empty();
         }
-        long completionEstimate = config.integer("LLM_RATE_LIMIT_COMPLETION_ESTIMATE", 512, 1, Integer.MAX_VALUE);
-        Optional<TenantLimitsFile> file = config.value("LLM_API_KEYS_FILE")
-                .map(path -> new TenantLimitsFile(Path.of(path), context.logger()));
-        file.ifPresent(limitsFile -> {
-            limitsFile.load(true);
-            context.scheduler().scheduleWithFixedDelay(() -> limitsFile.load(false), 1, 1, TimeUnit.SECONDS);
-        });
+        Optional<TenantLimits> tenants = context.tenantKeysFile().map(file -> TenantLimits.follow(file, context.logger()));
         InMemoryRateLimitStore store = new InMemoryRateLimitStore();
         context.metrics().gauge("llm_ratelimit_callers", "Callers (tenants, or client addresses without auth) the rate"
                 + " limiter holds buckets for", store::callers, Map.of());
@@ -51,13 +73,11 @@ public final class RateLimitProvider implements MiddlewareProvider {
         context.scheduler().scheduleWithFixedDelay(() -> store.forgetFull(context.clock().instant()), 1, 1,
                                                    TimeUnit.MINUTES);
         return Optional.of(new RateLimitMiddleware(store, defaults,
-                                                   tenant -> file.flatMap(limitsFile -> limitsFile.limitsOf(tenant)),
+                                                   tenant -> tenants.flatMap(limits -> limits.limitsOf(tenant)),
                                                    completionEstimate, context.clock()));
     }
 
-    private static OptionalLong limit(PluginConfig config, String key) {
-        return config.value(key).isPresent()
-                ? OptionalLong.of(config.integer(key, 0, 1, Integer.MAX_VALUE))
-                : OptionalLong.empty();
+    private static OptionalLong limit(Settings settings, SettingSpec<Integer> spec) {
+        return settings.find(spec).map(value -> OptionalLong.of(value)).orElse(OptionalLong.empty());
     }
 }

@@ -1,7 +1,5 @@
 package io.llmgateway.middleware.ratelimit;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,24 +20,22 @@ import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Middleware;
+import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.TokenUsage;
+import io.llmgateway.testing.FakeTenantKeysFile;
 import io.llmgateway.testing.RecordingSink;
 import io.llmgateway.testing.TestExchange;
 import io.llmgateway.testing.TestPluginContext;
 
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class TestRateLimit {
-
-    @TempDir
-    Path dir;
 
     @Test
     void offWithoutLimits() {
@@ -174,11 +170,9 @@ final class TestRateLimit {
     }
 
     @Test
-    void tenantsGetTheirOwnLimitsFromTheKeysFile() throws Exception {
-        Path keys = dir.resolve("keys");
-        Files.writeString(keys, "sk-a:team-a rpm=3\nsk-b:team-b\n");
-        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_RATE_LIMIT_RPM", "1",
-                                                                     "LLM_API_KEYS_FILE", keys.toString()))) {
+    void tenantsGetTheirOwnLimitsFromTheKeysFile() {
+        FakeTenantKeysFile keys = FakeTenantKeysFile.of("sk-a:team-a rpm=3\nsk-b:team-b\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_RATE_LIMIT_RPM", "1")).tenantKeysFile(keys)) {
             Middleware limit = new RateLimitProvider().create(context).orElseThrow();
 
             for (int i = 0; i < 3; i++) {
@@ -188,6 +182,34 @@ final class TestRateLimit {
 
             assertThrows(GatewayException.class, () -> call(limit, exchange("team-a"), 1));
             assertThrows(GatewayException.class, () -> call(limit, exchange("team-b"), 1));
+
+            keys.change("sk-a:team-a\nsk-b:team-b\nsk-c:team-c rpm=2\n");
+            call(limit, exchange("team-c"), 1);
+            call(limit, exchange("team-c"), 1);
+            assertThrows(GatewayException.class, () -> call(limit, exchange("team-c"), 1));
+        }
+    }
+
+    @Test
+    void unusableLimitsStopStartButAChangeToThemKeepsTheOnesInUse() {
+        FakeTenantKeysFile bad = FakeTenantKeysFile.of("sk-a:team-a rpm=lots\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_RATE_LIMIT_RPM", "1")).tenantKeysFile(bad)) {
+            PluginConfigurationException e = assertThrows(PluginConfigurationException.class,
+                                                          () -> new RateLimitProvider().create(context));
+            assertEquals("LLM_API_KEYS_FILE /test/keys: tenant team-a's rpm must be a positive integer, got 'lots'",
+                         e.getMessage());
+        }
+        FakeTenantKeysFile keys = FakeTenantKeysFile.of("sk-a:team-a rpm=2\n");
+        try (TestPluginContext context = TestPluginContext.of(Map.of("LLM_RATE_LIMIT_RPM", "1")).tenantKeysFile(keys)) {
+            Middleware limit = new RateLimitProvider().create(context).orElseThrow();
+
+            keys.change("sk-a:team-a rpm=0\n");
+
+            call(limit, exchange("team-a"), 1);
+            call(limit, exchange("team-a"), 1);
+            assertThrows(GatewayException.class, () -> call(limit, exchange("team-a"), 1));
+            assertTrue(context.logged().stream().anyMatch(line -> line.contains("keeping the per-tenant rate limits")),
+                       context.logged()::toString);
         }
     }
 
