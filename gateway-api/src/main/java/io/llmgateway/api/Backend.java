@@ -1,6 +1,7 @@
 package io.llmgateway.api;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Serves chat completions for a set of models.
@@ -9,6 +10,12 @@ import java.util.List;
  * as deltas into the sink: text as it is produced, then a {@link ChatDelta.Finish} and a
  * {@link ChatDelta.Usage}. Failures are thrown as {@link GatewayException}; the host renders them as an
  * HTTP error or, once streaming has started, as an error event.
+ *
+ * <p>A call is one attempt: the host's router owns retries and fallbacks, so a backend never retries an
+ * upstream itself (retries would multiply). It classifies its failures with
+ * {@link GatewayException#failureKind()} and emits no delta before it knows the answer has begun (an upstream's
+ * {@code message_start} or {@code ping} is not a delta), so a failure before the first one can still be retried
+ * elsewhere.
  */
 public interface Backend extends AutoCloseable {
 
@@ -21,7 +28,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Whether this backend serves the model; may accept more than it lists (for example any
-     * {@code claude-*} id).
+     * {@code claude-*} id). Behind the router only the configured public names reach a backend, so this
+     * decides nothing there; it serves the backend's own tests and the legacy listing.
      *
      * @param model the model the client asked for
      * @return true if a request for the model can be sent here
@@ -52,6 +60,16 @@ public interface Backend extends AutoCloseable {
      */
     default BackendHealth health() {
         return BackendHealth.up();
+    }
+
+    /**
+     * How many more calls it can start at once, for backends with a fixed number of workers (the CLI pool);
+     * the router then prefers the deployment with more room.
+     *
+     * @return the capacity, empty when unbounded or unknown
+     */
+    default Optional<Capacity> capacity() {
+        return Optional.empty();
     }
 
     /**

@@ -17,6 +17,7 @@ public class GatewayException extends RuntimeException {
     private final String code;
     private final String param;
     private final Duration retryAfter;
+    private final FailureKind kind;
 
     /**
      * Creates an exception.
@@ -33,6 +34,11 @@ public class GatewayException extends RuntimeException {
 
     private GatewayException(int status, String type, String code, String param, String message,
                              Duration retryAfter, Throwable cause) {
+        this(status, type, code, param, message, retryAfter, null, cause);
+    }
+
+    private GatewayException(int status, String type, String code, String param, String message,
+                             Duration retryAfter, FailureKind kind, Throwable cause) {
         super(requireNonNull(message, "message is null"), cause);
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("status must be an error status: " + status);
@@ -42,6 +48,7 @@ public class GatewayException extends RuntimeException {
         this.code = code;
         this.param = param;
         this.retryAfter = retryAfter;
+        this.kind = kind;
     }
 
     /**
@@ -148,7 +155,41 @@ public class GatewayException extends RuntimeException {
      * @return the copy
      */
     public GatewayException withRetryAfter(Duration delay) {
-        return new GatewayException(status, type, code, param, getMessage(), delay, getCause());
+        return new GatewayException(status, type, code, param, getMessage(), delay, kind, getCause());
+    }
+
+    /**
+     * A copy that says what the failure means for the deployment, where the status alone does not (a 502 for
+     * refused credentials is {@link FailureKind#DEPLOYMENT_BROKEN}, not a passing upstream fault).
+     *
+     * @param failureKind the kind
+     * @return the copy
+     */
+    public GatewayException withFailureKind(FailureKind failureKind) {
+        return new GatewayException(status, type, code, param, getMessage(), retryAfter,
+                                    requireNonNull(failureKind, "failureKind is null"), getCause());
+    }
+
+    /**
+     * What the failure says about the deployment, for the router: as set by {@link #withFailureKind}, else read
+     * from the status and code (429 rate limited, 503 and 529 overloaded, 504 timeout, other 5xx server,
+     * {@code context_length_exceeded} context window, other 4xx invalid request).
+     *
+     * @return the kind
+     */
+    public FailureKind failureKind() {
+        if (kind != null) {
+            return kind;
+        }
+        if ("context_length_exceeded".equals(code)) {
+            return FailureKind.CONTEXT_WINDOW;
+        }
+        return switch (status) {
+            case 429 -> FailureKind.RATE_LIMITED;
+            case 503, 529 -> FailureKind.OVERLOADED;
+            case 504 -> FailureKind.TIMEOUT;
+            default -> status >= 500 ? FailureKind.SERVER : FailureKind.INVALID_REQUEST;
+        };
     }
 
     /**

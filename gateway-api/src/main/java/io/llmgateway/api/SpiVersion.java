@@ -17,7 +17,7 @@ public record SpiVersion(int major, int minor) implements Comparable<SpiVersion>
     /** The major version of this SPI. */
     public static final int MAJOR = 1;
     /** The minor version of this SPI. */
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
 
     /**
      * Validates.

@@ -1,0 +1,155 @@
+package io.llmgateway.host.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the router serves, as configured: the deployments (each one instance of a backend type with its own
+ * settings), the public model names mapped onto them, the router's own settings and the middleware's. Built from
+ * the file {@code LLM_CONFIG} names or, without one, from today's environment variables; either way validated
+ * (names unique, references resolved, no fallback cycles) before the router sees it.
+ *
+ * @param deployments the deployments, in the file's order
+ * @param models      the public models, in the file's order
+ * @param router      retry and breaker settings
+ * @param middleware  settings per middleware name, as raw texts by setting key
+ * @param origin      where it came from, for messages: {@code gw.yaml (sha256 3f2a9c1e)} or {@code environment}
+ */
+public record RoutingConfig(List<Deployment> deployments, List<Model> models, Router router,
+                            Map<String, Map<String, String>> middleware, String origin) {
+
+    /** Copies. */
+    public RoutingConfig {
+        deployments = List.copyOf(deployments);
+        models = List.copyOf(models);
+        requireNonNull(router, "router is null");
+        middleware = Map.copyOf(middleware);
+        requireNonNull(origin, "origin is null");
+    }
+
+    /**
+     * A deployment by name.
+     *
+     * @param name the name
+     * @return the deployment, if configured
+     */
+    public Optional<Deployment> deployment(String name) {
+        return deployments.stream().filter(deployment -> deployment.name().equals(name)).findFirst();
+    }
+
+    /**
+     * One instance of a backend type.
+     *
+     * @param name     unique among the deployments; metric label and {@code x-llm-deployment}
+     * @param type     the backend type a plugin provides ({@code api}, {@code cli}, ...)
+     * @param settings the backend's settings as raw text by {@code SettingSpec.key()} (a YAML list joined by commas,
+     *                 a map as {@code k=v,k2=v2}); secret references already resolved
+     * @param secrets  the values that came from secret references, masked wherever they appear
+     * @param where    where it was declared, for messages: {@code gw.yaml:3:5} or {@code LLM_BACKENDS}
+     */
+    public record Deployment(String name, String type, Map<String, String> settings, List<String> secrets,
+                             String where) {
+        /** Copies. */
+        public Deployment {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+            settings = Map.copyOf(settings);
+            secrets = List.copyOf(secrets);
+            requireNonNull(where, "where is null");
+        }
+    }
+
+    /**
+     * A public model name and how it is served.
+     *
+     * @param name                   the name clients send; with {@code pattern}, a glob such as {@code claude-*}
+     * @param pattern                whether {@code name} is a glob ({@code *} any run of characters); a request for a
+     *                               matching name is served under it, with its own name passed on, and counted under the
+     *                               glob in metrics
+     * @param strategy               how one of the healthy deployments of a tier is picked
+     * @param targets                the deployments serving it
+     * @param fallbacks              public models tried in order once every deployment of this one failed or is open
+     * @param contextWindowFallbacks public models tried when the request does not fit this one's context window
+     * @param contextWindow          the model's context window in tokens, if declared (checked against the
+     *                               context-window fallbacks, which must be larger)
+     * @param where                  where it was declared, for messages
+     */
+    public record Model(String name, boolean pattern, Strategy strategy, List<Target> targets, List<String> fallbacks,
+                        List<String> contextWindowFallbacks, OptionalInt contextWindow, String where) {
+        /** Copies. */
+        public Model {
+            requireNonNull(name, "name is null");
+            requireNonNull(strategy, "strategy is null");
+            targets = List.copyOf(targets);
+            fallbacks = List.copyOf(fallbacks);
+            contextWindowFallbacks = List.copyOf(contextWindowFallbacks);
+            requireNonNull(contextWindow, "contextWindow is null");
+            requireNonNull(where, "where is null");
+        }
+    }
+
+    /**
+     * One deployment serving a model.
+     *
+     * @param deployment    the deployment's name
+     * @param upstreamModel the model id sent to the deployment; empty sends the public name (or, for a pattern,
+     *                      the name the client asked for)
+     * @param priority      the tier: lower tiers are tried first, higher ones only when a lower has no healthy
+     *                      deployment left
+     * @param weight        share of the tier's traffic (0: only when no other deployment of the tier is available)
+     */
+    public record Target(String deployment, Optional<String> upstreamModel, int priority, double weight) {
+        /** Validates. */
+        public Target {
+            requireNonNull(deployment, "deployment is null");
+            requireNonNull(upstreamModel, "upstreamModel is null");
+            if (priority < 0 || weight < 0 || Double.isNaN(weight) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("priority and weight must be 0 or more");
+            }
+        }
+    }
+
+    /** How a deployment is picked among a tier's healthy ones. */
+    public enum Strategy {
+        /** Weighted random. */
+        WEIGHTED,
+        /** The fewest attempts in flight relative to weight (and to free sessions, for backends that report them). */
+        LEAST_IN_FLIGHT,
+        /** The lower latency estimate of two picked at random (peak EWMA of time to first delta). */
+        LATENCY
+    }
+
+    /**
+     * The router's settings.
+     *
+     * @param maxAttempts  upstream attempts per request across deployments and fallbacks
+     * @param maxRetryWait the longest the router waits before one retry (a longer {@code retry-after} skips that
+     *                     deployment rather than wait)
+     * @param failures     failures within {@code window} that open a deployment's breaker
+     * @param window       the window failures are counted in
+     * @param cooldown     how long a breaker first stays open (doubled at each reopening)
+     * @param maxCooldown  the longest it stays open
+     */
+    public record Router(int maxAttempts, Duration maxRetryWait, int failures, Duration window, Duration cooldown,
+                         Duration maxCooldown) {
+        /** The defaults. */
+        public static final Router DEFAULTS = new Router(3, Duration.ofSeconds(30), 3, Duration.ofSeconds(30),
+                                                         Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+        /** Validates. */
+        public Router {
+            requireNonNull(maxRetryWait, "maxRetryWait is null");
+            requireNonNull(window, "window is null");
+            requireNonNull(cooldown, "cooldown is null");
+            requireNonNull(maxCooldown, "maxCooldown is null");
+            if (maxAttempts < 1 || failures < 1) {
+                throw new IllegalArgumentException("maxAttempts and failures must be at least 1");
+            }
+        }
+    }
+}
