@@ -93,11 +93,23 @@ public final class HostSettings {
                             + " that needs it (auth, rate limits) and reread when it changes")
             .env("LLM_API_KEYS_FILE");
 
+    /** {@code LLM_CONFIG}. */
+    public static final SettingSpec<Path> CONFIG = SettingSpec.of(
+                    "config", ValueTypes.path(),
+                    "a YAML file of deployments, public models, fallbacks, router and middleware settings (docs/routing.md);"
+                            + " reread when it changes. Without it the backends' variables configure one deployment each")
+            .env("LLM_CONFIG");
+    /** {@code LLM_CONFIG_POLL}. */
+    public static final SettingSpec<Duration> CONFIG_POLL = SettingSpec.of(
+                    "config_poll", ValueTypes.positiveDuration(), "how often the LLM_CONFIG file is checked for a change")
+            .env("LLM_CONFIG_POLL").defaultValue(Duration.ofSeconds(1));
+
     /** Every host setting, in the order of the table. */
     public static final List<SettingSpec<?>> ALL = List.of(BACKEND, BACKENDS, PORT, HOST, PLUGINS_DIR, MAX_REQUEST_BYTES,
                                                            REQUEST_TIMEOUT, MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT,
                                                            BODY_TIMEOUT, SEND_TIMEOUT, MAX_BODY_BYTES_IN_FLIGHT,
-                                                           SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE);
+                                                           SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE, CONFIG,
+                                                           CONFIG_POLL);
 
     private HostSettings() {
     }
