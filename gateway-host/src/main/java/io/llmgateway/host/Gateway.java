@@ -12,28 +12,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
-import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.Middleware;
 import io.llmgateway.api.MiddlewareProvider;
-import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.PluginDescriptor;
 import io.llmgateway.api.SessionInfo;
 import io.llmgateway.api.TenantKeysFile;
-import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.backends.EnvironmentRouting;
+import io.llmgateway.host.backends.PluginDeployments;
 import io.llmgateway.host.chat.CallsInFlight;
 import io.llmgateway.host.chat.MiddlewareChain;
 import io.llmgateway.host.config.Environment;
 import io.llmgateway.host.config.HostSettings;
 import io.llmgateway.host.config.KeysFileWatcher;
 import io.llmgateway.host.config.PluginSettings;
+import io.llmgateway.host.config.RoutingConfig;
 import io.llmgateway.host.config.UnclaimedSettings;
 import io.llmgateway.host.connection.Connections;
 import io.llmgateway.host.http.Secrets;
@@ -43,6 +45,9 @@ import io.llmgateway.host.observe.SecretMaskingFormatter;
 import io.llmgateway.host.plugins.HostPluginContext;
 import io.llmgateway.host.plugins.LoadedPlugin;
 import io.llmgateway.host.plugins.PluginCatalog;
+import io.llmgateway.host.router.Router;
+import io.llmgateway.host.router.RouterMetrics;
+import io.llmgateway.host.router.RouterState;
 
 import static java.lang.System.Logger.Level.INFO;
 
@@ -56,7 +61,7 @@ public final class Gateway implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Gateway.class.getName());
 
     private final GatewayConfig config;
-    private final BackendRouter router;
+    private final Router router;
     private final MiddlewareChain chain;
     private final GatewayMetrics metrics;
     private final RequestLog requestLog;
@@ -66,7 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    private Gateway(GatewayConfig config, BackendRouter router, MiddlewareChain chain, GatewayMetrics metrics,
+    private Gateway(GatewayConfig config, Router router, MiddlewareChain chain, GatewayMetrics metrics,
                     RequestLog requestLog, ScheduledExecutorService scheduler, Clock clock) {
         this.config = config;
         this.router = router;
@@ -111,44 +116,63 @@ public final class Gateway implements AutoCloseable {
         Secrets.install(configured);
         SecretMaskingFormatter.install();
         ScheduledExecutorService scheduler = scheduler();
-        AtomicReference<BackendRouter> routerRef = new AtomicReference<>();
+        AtomicReference<Router> routerRef = new AtomicReference<>();
         GatewayMetrics metrics = GatewayMetrics.create(() -> sessionsOf(routerRef.get()));
-        List<BackendRouter.Enabled> enabled = new ArrayList<>();
+        Router router = null;
         try {
-            Optional<TenantKeysFile> keysFile = config.keysFile().map(path -> keysFile(path, scheduler, configured));
-            for (String type : config.enabledBackends()) {
-                PluginCatalog.Provided<BackendProvider> entry = backendProvider(type, config, catalog);
-                BackendProvider provider = entry.provider();
-                HostPluginContext context = context(entry.plugin(), scoped.get(provider), metrics, scheduler, clock, keysFile);
-                Backend backend = create("backend " + type, provider.getClass().getClassLoader(),
-                                         () -> provider.create(context));
-                enabled.add(new BackendRouter.Enabled(type, backend));
-            }
+            AtomicReference<Secrets> base = new AtomicReference<>(configured);
+            AtomicReference<List<String>> keys = new AtomicReference<>(List.of());
+            Runnable installSecrets = () -> Secrets.install(base.get().and(keys.get()));
+            Optional<TenantKeysFile> keysFile = config.keysFile().map(path -> keysFile(path, scheduler, keys, installSecrets));
+            PluginDeployments deployments = new PluginDeployments(catalog, environment, metrics.pluginMetrics(), scheduler,
+                                                                  clock, keysFile);
+            router = startRouter(config, deployments, metrics, clock);
+            routerRef.set(router);
+            base.set(configured.and(deployments.secrets()));
+            installSecrets.run();
             List<Middleware> middleware = new ArrayList<>();
             for (PluginCatalog.Provided<MiddlewareProvider> provided : catalog.middleware()) {
                 MiddlewareProvider provider = provided.provider();
-                HostPluginContext context = context(provided.plugin(), scoped.get(provider), metrics, scheduler, clock,
-                                                    keysFile);
-                Optional<Middleware> created = create("middleware " + provider.name(), provider.getClass().getClassLoader(),
-                                                      () -> provider.create(context));
+                PluginSettings settings = scoped.get(provider);
+                HostPluginContext context = new HostPluginContext(
+                        provided.plugin().name(), provided.plugin().name(), settings.config(), settings.settings(),
+                        metrics.pluginMetrics(), System.getLogger("io.llmgateway.plugin." + provided.plugin().name()),
+                        scheduler, clock, keysFile);
+                Optional<Middleware> created = startPlugin("middleware " + provider.name(),
+                                                           provider.getClass().getClassLoader(),
+                                                           () -> provider.create(context));
                 created.ifPresent(it -> {
                     middleware.add(it);
                     LOGGER.log(INFO, () -> "middleware " + provider.name() + " active (weight " + provider.weight() + ")");
                 });
             }
-            BackendRouter router = new BackendRouter(enabled);
-            routerRef.set(router);
-            for (BackendRouter.Enabled backend : enabled) {
-                for (ModelInfo model : backend.backend().models()) {
-                    metrics.prepare(backend.type(), model.id());
-                }
+            RouterState state = router.state();
+            for (RoutingConfig.Model model : state.config().models()) {
+                state.config().deployment(model.targets().getFirst().deployment())
+                        .ifPresent(deployment -> metrics.prepare(deployment.type(), model.name()));
             }
             return new Gateway(config, router, new MiddlewareChain(middleware), metrics,
                                new RequestLog(logSink, metrics.droppedLogLines()), scheduler, clock);
         } catch (RuntimeException e) {
-            enabled.reversed().forEach(it -> it.backend().close());
+            if (router != null) {
+                router.close();
+            }
             scheduler.shutdownNow();
             throw e;
+        }
+    }
+
+    /** The router over the deployments today's variables describe. */
+    private static Router startRouter(GatewayConfig config, PluginDeployments deployments, GatewayMetrics metrics,
+                                      Clock clock) {
+        RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        RouterMetrics routerMetrics = new RouterMetrics(metrics.pluginMetrics());
+        try {
+            EnvironmentRouting routing = EnvironmentRouting.start(config.enabledBackends(), config.modelPatterns(),
+                                                                  config.router(), deployments);
+            return new Router(routing.config(), routing.startedFirst(deployments), clock, random, routerMetrics);
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
         }
     }
 
@@ -162,11 +186,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The enabled backends.
+     * The router over the deployments.
      *
      * @return the router
      */
-    public BackendRouter router() {
+    public Router router() {
         return router;
     }
 
@@ -248,53 +272,6 @@ public final class Gateway implements AutoCloseable {
         metrics.close();
     }
 
-    private static PluginCatalog.Provided<BackendProvider> backendProvider(String type, GatewayConfig config,
-                                                                          PluginCatalog catalog) {
-        return catalog.backend(type)
-                .orElseThrow(() -> new GatewayStartupException(missingBackend(type, config, catalog)));
-    }
-
-    private static String missingBackend(String type, GatewayConfig config, PluginCatalog catalog) {
-        List<String> available = catalog.backendTypes();
-        String from = type.equals(config.defaultBackend()) ? "LLM_BACKEND" : "LLM_BACKENDS";
-        String choice = available.isEmpty()
-                ? "available types: none (no plugin there provides a backend; check LLM_PLUGINS_DIR)."
-                : "available types: " + String.join(", ", available)
-                        + ". Set LLM_BACKEND to one of them or add the plugin's folder to LLM_PLUGINS_DIR.";
-        String failures = catalog.failures().isEmpty()
-                ? ""
-                : " Plugins that failed to load: " + String.join("; ", catalog.failures());
-        return from + " asks for backend type '" + type + "', but no plugin in " + config.pluginsDir()
-                + " provides it; " + choice + failures;
-    }
-
-    /**
-     * Runs a plugin's start-up with the plugin's class loader as the thread's context loader: libraries
-     * a plugin brings (Helidon's web client, for one) find their service providers through it, and the
-     * host's own loader cannot see into a plugin's layer.
-     */
-    private static <T> T create(String what, ClassLoader pluginLoader, Supplier<T> creation) {
-        Thread thread = Thread.currentThread();
-        ClassLoader hostLoader = thread.getContextClassLoader();
-        thread.setContextClassLoader(pluginLoader);
-        try {
-            return creation.get();
-        } catch (PluginConfigurationException e) {
-            throw new GatewayStartupException(what + ": " + e.getMessage(), e);
-        } catch (RuntimeException | LinkageError e) {
-            throw new GatewayStartupException(what + " failed to start: " + e, e);
-        } finally {
-            thread.setContextClassLoader(hostLoader);
-        }
-    }
-
-    private static HostPluginContext context(LoadedPlugin plugin, PluginSettings settings, GatewayMetrics metrics,
-                                             ScheduledExecutorService scheduler, Clock clock,
-                                             Optional<TenantKeysFile> keysFile) {
-        return new HostPluginContext(plugin.name(), settings.config(), settings.settings(), metrics.pluginMetrics(),
-                                     System.getLogger("io.llmgateway.plugin." + plugin.name()), scheduler, clock, keysFile);
-    }
-
     /** The variables the host and every loaded plugin read. */
     private static Set<String> claimed(PluginCatalog catalog) {
         Set<String> claimed = new HashSet<>();
@@ -315,23 +292,37 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Reads the keys file once for every plugin; its keys are secrets too, also after each reread. */
-    private static TenantKeysFile keysFile(Path path, ScheduledExecutorService scheduler, Secrets configured) {
+    private static TenantKeysFile keysFile(Path path, ScheduledExecutorService scheduler, AtomicReference<List<String>> keys,
+                                           Runnable installSecrets) {
         KeysFileWatcher watcher;
         try {
             watcher = KeysFileWatcher.start(path, scheduler);
         } catch (PluginConfigurationException e) {
             throw new GatewayStartupException(e.getMessage(), e);
         }
-        Secrets.install(configured.and(watcher.current().keys()));
-        watcher.onChange(keys -> Secrets.install(configured.and(keys.keys())));
+        keys.set(List.copyOf(watcher.current().keys()));
+        installSecrets.run();
+        watcher.onChange(changed -> {
+            keys.set(List.copyOf(changed.keys()));
+            installSecrets.run();
+        });
         return watcher;
     }
 
-    private static List<SessionInfo> sessionsOf(BackendRouter router) {
+    private static List<SessionInfo> sessionsOf(Router router) {
         if (router == null) {
             return List.of();
         }
-        return router.sessions().stream().map(BackendRouter.BackendSession::session).toList();
+        return router.state().deployments().stream().flatMap(deployment -> deployment.backend().sessions().stream())
+                .toList();
+    }
+
+    private static <T> T startPlugin(String what, ClassLoader loader, Supplier<T> creation) {
+        try {
+            return PluginDeployments.withPluginLoader(what, loader, creation);
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
     }
 
     private static ScheduledExecutorService scheduler() {

@@ -11,6 +11,7 @@ import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.Settings;
 import io.llmgateway.host.config.Environment;
 import io.llmgateway.host.config.HostSettings;
+import io.llmgateway.host.config.RoutingConfig;
 import io.llmgateway.host.connection.ConnectionLimits;
 
 /**
@@ -32,6 +33,10 @@ import io.llmgateway.host.connection.ConnectionLimits;
  * @param shutdownGrace   how long a shutdown lets requests in flight finish ({@code LLM_SHUTDOWN_GRACE},
  *                        default 30)
  * @param keysFile        the tenants' keys file the host reads for every plugin ({@code LLM_API_KEYS_FILE})
+ * @param modelPatterns   without a configuration file: globs served besides the listed model names
+ * @param router          the router's settings from the variables (the file's {@code router} section overrides them)
+ * @param configFile      the deployments file ({@code LLM_CONFIG}), if any
+ * @param configPoll      how often it is checked for a change
  * @param environment     all variables, from which each plugin gets what its descriptor declares
  */
 public record GatewayConfig(String host,
@@ -46,6 +51,10 @@ public record GatewayConfig(String host,
                             Duration shutdownDelay,
                             Duration shutdownGrace,
                             Optional<Path> keysFile,
+                            List<String> modelPatterns,
+                            RoutingConfig.Router router,
+                            Optional<Path> configFile,
+                            Duration configPoll,
                             Environment environment) {
 
     static final String DEFAULT_BACKEND = "cli";
@@ -55,6 +64,7 @@ public record GatewayConfig(String host,
      */
     public GatewayConfig {
         enabledBackends = List.copyOf(enabledBackends);
+        modelPatterns = List.copyOf(modelPatterns);
         if (enabledBackends.isEmpty() || !enabledBackends.getFirst().equals(defaultBackend)) {
             throw new IllegalArgumentException("the default backend must come first in enabledBackends");
         }
@@ -96,7 +106,21 @@ public record GatewayConfig(String host,
                                  settings.get(HostSettings.SHUTDOWN_DELAY),
                                  settings.get(HostSettings.SHUTDOWN_GRACE),
                                  settings.find(HostSettings.API_KEYS_FILE),
+                                 settings.get(HostSettings.MODEL_PATTERNS).stream().map(String::trim)
+                                         .filter(pattern -> !pattern.isEmpty()).toList(),
+                                 router(settings),
+                                 settings.find(HostSettings.CONFIG),
+                                 settings.get(HostSettings.CONFIG_POLL),
                                  environment);
+    }
+
+    /** The router's settings; a cooldown set above the longest one raises the longest with it. */
+    private static RoutingConfig.Router router(Settings settings) {
+        Duration cooldown = settings.get(HostSettings.BREAKER_COOLDOWN);
+        Duration longest = RoutingConfig.Router.DEFAULTS.maxCooldown();
+        return new RoutingConfig.Router(settings.get(HostSettings.MAX_ATTEMPTS), settings.get(HostSettings.MAX_RETRY_WAIT),
+                                        settings.get(HostSettings.BREAKER_FAILURES), RoutingConfig.Router.DEFAULTS.window(),
+                                        cooldown, cooldown.compareTo(longest) > 0 ? cooldown : longest);
     }
 
     private static List<String> backendList(List<String> values) {

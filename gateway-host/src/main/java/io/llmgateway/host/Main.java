@@ -16,7 +16,8 @@ import io.llmgateway.api.MiddlewareProvider;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.PluginDescriptor;
 import io.llmgateway.api.SpiVersion;
-import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.router.Deployment;
+import io.llmgateway.host.router.RouterState;
 import io.llmgateway.host.config.Environment;
 import io.llmgateway.host.config.HelpConfig;
 import io.llmgateway.host.config.HostSettings;
@@ -76,10 +77,11 @@ public final class Main {
         Gateway running = gateway;
         Listener listening = listener;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(listening, running), "llm-gateway-shutdown"));
-        BackendRouter router = gateway.router();
+        RouterState routing = gateway.router().state();
         LOGGER.log(INFO, () -> "llm-gateway listening on http://" + gateway.config().host() + ":" + listening.server().port()
-                + "/v1 (default backend " + router.defaultBackend().type() + ", enabled "
-                + router.all().stream().map(BackendRouter.Enabled::type).toList() + ")");
+                + "/v1 (default backend " + routing.deployments().getFirst().type() + ", enabled "
+                + routing.deployments().stream().map(Deployment::name).toList() + "; config "
+                + routing.config().origin() + ")");
     }
 
     /** The host's settings and those of every plugin under {@code LLM_PLUGINS_DIR}; nothing is validated. */

@@ -65,7 +65,7 @@ final class TestGatewayStartup {
                 TestGateways.config("LLM_BACKEND", "cli"), new TestGateways.LogCapture(),
                 List.of(new MockBackendProvider()), List.of()));
 
-        assertThat(e.getMessage(), containsString("LLM_BACKEND asks for backend type 'cli'"));
+        assertThat(e.getMessage(), containsString("LLM_BACKEND/LLM_BACKENDS asks for backend type 'cli'"));
         assertThat(e.getMessage(), containsString("available types: mock"));
     }
 

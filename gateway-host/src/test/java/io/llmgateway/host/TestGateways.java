@@ -30,12 +30,16 @@ final class TestGateways {
     }
 
     /**
-     * Configuration bound to loopback on a free port, plus the given keys and values.
+     * Configuration bound to loopback on a free port, plus the given keys and values. These gateways test the request
+     * pipeline with scripted backends, so the router makes one attempt and never cools a backend down unless a test
+     * says otherwise (the router's own tests are in {@code router/}).
      */
     static GatewayConfig config(String... keysAndValues) {
         Map<String, String> values = new HashMap<>();
         values.put("LLM_HOST", "127.0.0.1");
         values.put("LLM_PORT", "0");
+        values.put("LLM_MAX_ATTEMPTS", "1");
+        values.put("LLM_BREAKER_FAILURES", "0");
         for (int i = 0; i < keysAndValues.length; i += 2) {
             values.put(keysAndValues[i], keysAndValues[i + 1]);
         }

@@ -86,7 +86,7 @@ final class TestPluginConfiguration {
         try (Gateway gateway = TestGateways.start(TestGateways.config("LLM_BACKEND", "mock", "SOME_TOOL_HOME", "/opt/x"),
                                                   new TestGateways.LogCapture(), List.of(new MockBackendProvider()),
                                                   List.of())) {
-            assertThat(gateway.router().defaultBackend().type(), is("mock"));
+            assertThat(gateway.router().state().deployments().getFirst().type(), is("mock"));
         }
     }
 
@@ -97,7 +97,7 @@ final class TestPluginConfiguration {
                 TestGateways.config("LLM_BACKEND", "scripted", "LLM_SCRIPTED_LIMIT", "7", "LLM_POOL_SIZE", "4",
                                     "HOME", "/home/x"),
                 new TestGateways.LogCapture(), List.of(backend.provider(SCRIPTED), new CliBackendProvider()), List.of())) {
-            assertThat(gateway.router().defaultBackend().type(), is("scripted"));
+            assertThat(gateway.router().state().deployments().getFirst().type(), is("scripted"));
             assertThat(backend.context().settings().get(LIMIT), is(7));
             assertThat(backend.context().config().value("LLM_SCRIPTED_LIMIT"), is(Optional.of("7")));
             assertThat(backend.context().config().value("LLM_POOL_SIZE"), is(Optional.empty()));

@@ -16,7 +16,6 @@ import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
-import io.llmgateway.host.backends.BackendRouter;
 import io.llmgateway.host.connection.Connections;
 import io.llmgateway.host.connection.GuardedConnection;
 import io.llmgateway.host.http.ErrorResponses;
@@ -24,14 +23,16 @@ import io.llmgateway.host.http.RequestIds;
 import io.llmgateway.host.observe.GatewayMetrics;
 import io.llmgateway.host.observe.LogLine;
 import io.llmgateway.host.observe.RequestLog;
+import io.llmgateway.host.router.RoutedCall;
+import io.llmgateway.host.router.Router;
 
 import jakarta.json.JsonObject;
 
 import static java.lang.System.Logger.Level.ERROR;
 
 /**
- * {@code POST /v1/chat/completions}: validate, route by model, run the middleware chain and the
- * backend, answer as JSON or SSE, then record the request's metrics and log line.
+ * {@code POST /v1/chat/completions}: validate, run the middleware chain and then the router's attempts over the
+ * model's deployments, answer as JSON or SSE, then record the request's metrics and log line.
  */
 public final class ChatEndpoint implements Handler {
 
@@ -42,7 +43,7 @@ public final class ChatEndpoint implements Handler {
     private static final String NONE = "none";
     private static final int MAX_LOGGED_MODEL = 200;
 
-    private final BackendRouter router;
+    private final Router router;
     private final MiddlewareChain chain;
     private final GatewayMetrics metrics;
     private final RequestLog log;
@@ -55,7 +56,7 @@ public final class ChatEndpoint implements Handler {
     /**
      * Creates the endpoint.
      *
-     * @param router      picks the backend
+     * @param router      routes calls to deployments
      * @param chain       the middleware
      * @param metrics     request metrics
      * @param log         the request log
@@ -64,7 +65,7 @@ public final class ChatEndpoint implements Handler {
      * @param limits      body size, body memory and request timeout
      * @param clock       the clock
      */
-    public ChatEndpoint(BackendRouter router, MiddlewareChain chain, GatewayMetrics metrics, RequestLog log,
+    public ChatEndpoint(Router router, MiddlewareChain chain, GatewayMetrics metrics, RequestLog log,
                         Connections connections, CallsInFlight calls, RequestLimits limits, Clock clock) {
         this.router = router;
         this.chain = chain;
@@ -90,10 +91,10 @@ public final class ChatEndpoint implements Handler {
             ChatRequest chat = ChatRequestParser.parse(bodyReader.parse(bytes));
             call.stream = chat.stream();
             call.requestedModel = ErrorResponses.capped(chat.model(), MAX_LOGGED_MODEL);
-            BackendRouter.Enabled target = router.route(chat.model());
-            call.backend = target.type();
-            call.model = chat.model();
-            HostExchange exchange = new HostExchange(requestId, chat, target.type(), request.headers(),
+            RoutedCall routed = router.call(chat.model());
+            call.routed = routed;
+            call.model = routed.modelLabel();
+            HostExchange exchange = new HostExchange(requestId, chat, routed.backendType(), request.headers(),
                                                      request.remotePeer().host(), received,
                                                      received.plus(requestTimeout), call::clientGone);
             call.exchange = exchange;
@@ -103,7 +104,7 @@ public final class ChatEndpoint implements Handler {
             call.answer = chat.stream()
                     ? new StreamedAnswer(response, exchange, head, startNanos, chat.includeUsage())
                     : new JsonAnswer(response, exchange, head, startNanos);
-            chain.run(exchange, call.answer, target.backend());
+            chain.run(exchange, call.answer, routed::chat);
             call.answer.complete();
             call.status = 200;
         } catch (GatewayException e) {
@@ -120,6 +121,10 @@ public final class ChatEndpoint implements Handler {
             }
         } finally {
             calls.end(running);
+            if (call.routed != null) {
+                call.routed.close();
+                call.backend = call.routed.backendType();
+            }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             metrics.request(call.status, call.backend, call.model, call.tenant(), seconds);
             log.write(call.logLine(received, requestId, seconds));
@@ -148,7 +153,8 @@ public final class ChatEndpoint implements Handler {
         private final Optional<GuardedConnection> connection;
         private int status = 500;
         private String backend = NONE;
-        /** The model label for metrics: only models a backend serves, so clients cannot invent series. */
+        private RoutedCall routed;
+        /** The model label for metrics: only configured public names and patterns, so clients cannot invent series. */
         private String model = NONE;
         private String requestedModel = NONE;
         private boolean stream;

@@ -2,13 +2,13 @@ package io.llmgateway.host.chat;
 
 import java.util.List;
 
-import io.llmgateway.api.Backend;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatSink;
 import io.llmgateway.api.Middleware;
 
 /**
- * Runs a call through the middleware, outermost first, and finally through the backend.
+ * Runs a call through the middleware, outermost first, and finally through the router: middleware (auth
+ * first) sees every call before a model is looked up, so an unauthenticated call never learns what is served.
  */
 public final class MiddlewareChain {
 
@@ -23,15 +23,27 @@ public final class MiddlewareChain {
         this.middleware = List.copyOf(middleware);
     }
 
-    void run(ChatExchange exchange, ChatSink sink, Backend backend) {
-        proceed(0, exchange, sink, backend);
+    void run(ChatExchange exchange, ChatSink sink, Terminal end) {
+        proceed(0, exchange, sink, end);
     }
 
-    private void proceed(int index, ChatExchange exchange, ChatSink sink, Backend backend) {
+    private void proceed(int index, ChatExchange exchange, ChatSink sink, Terminal end) {
         if (index == middleware.size()) {
-            backend.chat(exchange, sink);
+            end.chat(exchange, sink);
             return;
         }
-        middleware.get(index).handle(exchange, sink, next -> proceed(index + 1, exchange, next, backend));
+        middleware.get(index).handle(exchange, sink, next -> proceed(index + 1, exchange, next, end));
+    }
+
+    /** What the chain ends in: the router's attempts (or, in tests, one backend). */
+    @FunctionalInterface
+    interface Terminal {
+        /**
+         * Serves the call.
+         *
+         * @param exchange the call
+         * @param sink     where the answer goes
+         */
+        void chat(ChatExchange exchange, ChatSink sink);
     }
 }

@@ -93,6 +93,32 @@ public final class HostSettings {
                             + " that needs it (auth, rate limits) and reread when it changes")
             .env("LLM_API_KEYS_FILE");
 
+    /** {@code LLM_MODEL_PATTERNS}. */
+    public static final SettingSpec<List<String>> MODEL_PATTERNS = SettingSpec.of(
+                    "model_patterns", ValueTypes.list(ValueTypes.string()),
+                    "without LLM_CONFIG: model name globs served besides the names the backends list, each by the first"
+                            + " enabled backend that takes such names (metrics count them under the glob); empty: listed names only")
+            .env("LLM_MODEL_PATTERNS").defaultValue(List.of("claude-*"));
+    /** {@code LLM_MAX_ATTEMPTS}. */
+    public static final SettingSpec<Integer> MAX_ATTEMPTS = SettingSpec.of(
+                    "max_attempts", ValueTypes.integer(1, 10),
+                    "upstream attempts per request across a model's deployments and fallbacks (the router's retries)")
+            .env("LLM_MAX_ATTEMPTS").defaultValue(3);
+    /** {@code LLM_MAX_RETRY_WAIT}. */
+    public static final SettingSpec<Duration> MAX_RETRY_WAIT = SettingSpec.of(
+                    "max_retry_wait", ValueTypes.duration(),
+                    "the longest the router waits before retrying a deployment; one asking for longer (retry-after) is skipped")
+            .env("LLM_MAX_RETRY_WAIT").defaultValue(Duration.ofSeconds(30));
+    /** {@code LLM_BREAKER_FAILURES}. */
+    public static final SettingSpec<Integer> BREAKER_FAILURES = SettingSpec.of(
+                    "breaker_failures", ValueTypes.integer(0, 1000),
+                    "failures in a row (within 30s) that cool a deployment down; 0 turns cooldowns off")
+            .env("LLM_BREAKER_FAILURES").defaultValue(5);
+    /** {@code LLM_BREAKER_COOLDOWN}. */
+    public static final SettingSpec<Duration> BREAKER_COOLDOWN = SettingSpec.of(
+                    "breaker_cooldown", ValueTypes.positiveDuration(),
+                    "how long a deployment first cools down (doubled each time it opens again, at most 5m)")
+            .env("LLM_BREAKER_COOLDOWN").defaultValue(Duration.ofSeconds(30));
     /** {@code LLM_CONFIG}. */
     public static final SettingSpec<Path> CONFIG = SettingSpec.of(
                     "config", ValueTypes.path(),
@@ -108,7 +134,8 @@ public final class HostSettings {
     public static final List<SettingSpec<?>> ALL = List.of(BACKEND, BACKENDS, PORT, HOST, PLUGINS_DIR, MAX_REQUEST_BYTES,
                                                            REQUEST_TIMEOUT, MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT,
                                                            BODY_TIMEOUT, SEND_TIMEOUT, MAX_BODY_BYTES_IN_FLIGHT,
-                                                           SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE, CONFIG,
+                                                           SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE, MODEL_PATTERNS, MAX_ATTEMPTS,
+                                                           MAX_RETRY_WAIT, BREAKER_FAILURES, BREAKER_COOLDOWN, CONFIG,
                                                            CONFIG_POLL);
 
     private HostSettings() {

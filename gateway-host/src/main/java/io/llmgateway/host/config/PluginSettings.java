@@ -2,6 +2,7 @@ package io.llmgateway.host.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 import io.llmgateway.api.PluginConfig;
 import io.llmgateway.api.PluginConfigurationException;
 import io.llmgateway.api.PluginDescriptor;
+import io.llmgateway.api.SettingSource;
 import io.llmgateway.api.SettingSpec;
 import io.llmgateway.api.Settings;
 
@@ -53,6 +55,54 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
             }
         }
         return new PluginSettings(settings, environment.only(variables(descriptor)), secrets);
+    }
+
+    /**
+     * Binds a plugin instance's settings from a section of the configuration file: texts by setting key. A key the
+     * descriptor does not declare is refused (with the nearest declared one), as a misspelt setting would otherwise be
+     * silently ignored.
+     *
+     * @param what       the instance as messages name it, such as {@code deployment anthropic-a (api)}
+     * @param descriptor its plugin's descriptor
+     * @param texts      the texts by key
+     * @param where      where the section is, for messages, such as {@code gw.yaml:4:5 deployments[0].settings}
+     * @return the settings; the raw variables are empty (an instance from the file reads no environment)
+     * @throws PluginConfigurationException one line naming the key
+     */
+    public static PluginSettings bind(String what, PluginDescriptor descriptor, Map<String, String> texts, String where) {
+        Set<String> keys = descriptor.settings().stream().map(SettingSpec::key).collect(Collectors.toSet());
+        for (String key : texts.keySet()) {
+            if (!keys.contains(key)) {
+                String near = UnclaimedSettings.closest(key, keys).map(match -> " (did you mean " + match + "?)").orElse("");
+                throw new PluginConfigurationException(what + ": " + where + "." + key + " is not a setting of "
+                                                               + descriptor.name() + near + "; its settings: "
+                                                               + String.join(", ", keys.stream().sorted().toList()));
+            }
+        }
+        SettingSource source = new SettingSource() {
+            @Override
+            public Optional<String> text(SettingSpec<?> spec) {
+                return Optional.ofNullable(texts.get(spec.key())).filter(text -> !text.isBlank());
+            }
+
+            @Override
+            public String nameOf(SettingSpec<?> spec) {
+                return where + "." + spec.key();
+            }
+        };
+        Settings settings;
+        try {
+            settings = Settings.bind(descriptor.settings(), source);
+        } catch (PluginConfigurationException e) {
+            throw new PluginConfigurationException(what + ": " + e.getMessage());
+        }
+        List<String> secrets = new ArrayList<>();
+        for (SettingSpec<?> spec : descriptor.settings()) {
+            if (spec.isSecret()) {
+                secrets.addAll(secretsOf(spec, settings));
+            }
+        }
+        return new PluginSettings(settings, name -> Optional.empty(), secrets);
     }
 
     /**

@@ -130,7 +130,8 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
      * @param maxAttempts  upstream attempts per request across deployments and fallbacks
      * @param maxRetryWait the longest the router waits before one retry (a longer {@code retry-after} skips that
      *                     deployment rather than wait)
-     * @param failures     failures within {@code window} that open a deployment's breaker
+     * @param failures     failures in a row within {@code window} that open a deployment's breaker; 0: breakers
+     *                     never open (every failure is passed on, nothing cools down)
      * @param window       the window failures are counted in
      * @param cooldown     how long a breaker first stays open (doubled at each reopening)
      * @param maxCooldown  the longest it stays open
@@ -138,8 +139,13 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
     public record Router(int maxAttempts, Duration maxRetryWait, int failures, Duration window, Duration cooldown,
                          Duration maxCooldown) {
         /** The defaults. */
-        public static final Router DEFAULTS = new Router(3, Duration.ofSeconds(30), 3, Duration.ofSeconds(30),
+        public static final Router DEFAULTS = new Router(3, Duration.ofSeconds(30), 5, Duration.ofSeconds(30),
                                                          Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+        /** {@return whether breakers open at all} */
+        public boolean cooldowns() {
+            return failures > 0;
+        }
 
         /** Validates. */
         public Router {
@@ -147,8 +153,8 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
             requireNonNull(window, "window is null");
             requireNonNull(cooldown, "cooldown is null");
             requireNonNull(maxCooldown, "maxCooldown is null");
-            if (maxAttempts < 1 || failures < 1) {
-                throw new IllegalArgumentException("maxAttempts and failures must be at least 1");
+            if (maxAttempts < 1 || failures < 0) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, failures at least 0");
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.llmgateway.host.endpoints;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 import io.helidon.http.Status;
@@ -8,29 +10,33 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmgateway.api.BackendHealth;
-import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.router.Breaker;
+import io.llmgateway.host.router.Deployment;
+import io.llmgateway.host.router.Router;
 import io.llmgateway.host.http.ErrorResponses;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 
 /**
- * {@code GET /health} (every backend's state; UP when all are UP), {@code /health/live} (the process
- * serves HTTP) and {@code /health/ready} (the default backend can serve, and the gateway is not shutting
+ * {@code GET /health} (every deployment's backend state, breaker, attempts in flight and latency estimate; UP when
+ * every backend is UP: an open breaker is the router's business, not a reason to restart the replica), {@code /health/live} (the process
+ * serves HTTP) and {@code /health/ready} (the first deployment can serve, and the gateway is not shutting
  * down). DOWN answers are 503s, as Kubernetes probes expect.
  */
 public final class HealthEndpoint implements HttpService {
 
-    private final BackendRouter router;
+    private final Router router;
     private final BooleanSupplier draining;
 
     /**
      * Creates the endpoint.
      *
-     * @param router   the enabled backends
+     * @param router   the router over the deployments
      * @param draining whether a shutdown has begun (readiness is then DOWN at once)
      */
-    public HealthEndpoint(BackendRouter router, BooleanSupplier draining) {
+    public HealthEndpoint(Router router, BooleanSupplier draining) {
         this.router = router;
         this.draining = draining;
     }
@@ -48,19 +54,33 @@ public final class HealthEndpoint implements HttpService {
     private void overall(ServerRequest request, ServerResponse response) {
         boolean allUp = true;
         JsonArrayBuilder backends = Json.createArrayBuilder();
-        for (BackendRouter.Enabled enabled : router.all()) {
-            BackendHealth health = enabled.backend().health();
+        List<Deployment> deployments = router.state().deployments();
+        for (Deployment deployment : deployments) {
+            BackendHealth health = deployment.backend().health();
             allUp &= health.isUp();
+            Breaker.Snapshot breaker = deployment.breaker().snapshot();
+            JsonObjectBuilder breakerJson = Json.createObjectBuilder()
+                    .add("state", breaker.state().name().toLowerCase(Locale.ROOT))
+                    .add("failures", breaker.failures());
+            breaker.openUntil().ifPresent(until -> breakerJson.add("open_until", until.toString()));
+            if (!breaker.reason().isEmpty()) {
+                breakerJson.add("reason", breaker.reason());
+            }
             backends.add(Json.createObjectBuilder()
-                                 .add("type", enabled.type())
+                                 .add("name", deployment.name())
+                                 .add("type", deployment.type())
                                  .add("status", health.state().name())
-                                 .add("default", enabled == router.defaultBackend())
-                                 .add("detail", health.detail()));
+                                 .add("default", deployment == deployments.getFirst())
+                                 .add("detail", health.detail())
+                                 .add("breaker", breakerJson)
+                                 .add("in_flight", deployment.inFlight())
+                                 .add("latency_ms", deployment.latency().estimate().toNanos() / 1e6));
         }
         response.status(allUp ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                 .send(Json.createObjectBuilder()
                               .add("status", allUp ? "UP" : "DOWN")
-                              .add("default_backend", router.defaultBackend().type())
+                              .add("default_backend", deployments.getFirst().type())
+                              .add("config", router.state().config().origin())
                               .add("backends", backends)
                               .build());
     }
@@ -70,7 +90,7 @@ public final class HealthEndpoint implements HttpService {
     }
 
     private void ready(ServerRequest request, ServerResponse response) {
-        BackendRouter.Enabled defaultBackend = router.defaultBackend();
+        Deployment defaultBackend = router.state().deployments().getFirst();
         if (draining.getAsBoolean()) {
             response.status(Status.SERVICE_UNAVAILABLE_503)
                     .send(Json.createObjectBuilder()

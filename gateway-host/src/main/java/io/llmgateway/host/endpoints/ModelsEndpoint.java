@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
-import io.llmgateway.host.backends.BackendRouter;
+import io.llmgateway.host.router.Router;
 import io.llmgateway.host.http.ErrorResponses;
 
 import jakarta.json.Json;
@@ -20,14 +20,14 @@ import jakarta.json.JsonObject;
  */
 public final class ModelsEndpoint implements HttpService {
 
-    private final BackendRouter router;
+    private final Router router;
 
     /**
      * Creates the endpoint.
      *
-     * @param router the enabled backends
+     * @param router the router: its public model names are the models
      */
-    public ModelsEndpoint(BackendRouter router) {
+    public ModelsEndpoint(Router router) {
         this.router = router;
     }
 
@@ -40,7 +40,7 @@ public final class ModelsEndpoint implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        List<ModelInfo> models = router.models();
+        List<ModelInfo> models = router.state().listedModels();
         JsonArrayBuilder data = Json.createArrayBuilder();
         models.forEach(model -> data.add(json(model)));
         response.send(Json.createObjectBuilder().add("object", "list").add("data", data).build());
@@ -48,7 +48,7 @@ public final class ModelsEndpoint implements HttpService {
 
     private void one(ServerRequest request, ServerResponse response) {
         String id = request.path().pathParameters().get("id");
-        router.model(id).ifPresentOrElse(
+        router.state().listedModels().stream().filter(model -> model.id().equals(id)).findFirst().ifPresentOrElse(
                 model -> response.send(json(model)),
                 () -> ErrorResponses.send(response, GatewayException.modelNotFound(id), List.of()));
     }

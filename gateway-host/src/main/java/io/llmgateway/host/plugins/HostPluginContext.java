@@ -14,6 +14,7 @@ import io.llmgateway.api.TenantKeysFile;
  * The context a plugin is created with: its own validated settings and declared variables only.
  *
  * @param pluginName     the plugin's folder name
+ * @param instanceName   the deployment this instance serves (the plugin's name for middleware)
  * @param config         the variables its descriptor declares
  * @param settings       its validated settings
  * @param metrics        metrics facade
@@ -23,6 +24,7 @@ import io.llmgateway.api.TenantKeysFile;
  * @param tenantKeysFile the host's keys file, if one is configured
  */
 public record HostPluginContext(String pluginName,
+                                String instanceName,
                                 PluginConfig config,
                                 Settings settings,
                                 PluginMetrics metrics,

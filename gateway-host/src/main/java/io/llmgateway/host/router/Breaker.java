@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One deployment's circuit breaker (its cooldown). Closed, it lets every attempt through and counts
- * failures; {@code failures} of them within {@code window}, or one that says the deployment is out for a
+ * failures; {@code failures} of them in a row within {@code window} (a success starts the count again, so a busy
+ * deployment with a few failures among many answers stays in), or one that says the deployment is out for a
  * while (a 429 with {@code retry-after}, a used-up allowance, a rejected key), open it. Open, it lets
  * nothing through until its time is up: {@code cooldown}, doubled each time it reopens, at most
  * {@code maxCooldown}, ±10%, and never before a time the deployment itself named. A cooldown only ever
@@ -102,7 +103,10 @@ public final class Breaker {
             reason = "";
             closedAt = clock.instant();
         }
-        // a success while closed changes nothing, one from before an opening does not close it
+        if (state == State.CLOSED) {
+            recentFailures.clear(); // failures count in a row: a success between them shows the deployment serves
+        }
+        // one from before an opening does not close it
     }
 
     private synchronized void failed(Permit permit, Failure failure) {

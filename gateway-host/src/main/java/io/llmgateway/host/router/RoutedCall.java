@@ -1,0 +1,316 @@
+package io.llmgateway.host.router;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.llmgateway.api.ChatExchange;
+import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.FailureKind;
+import io.llmgateway.api.GatewayException;
+import io.llmgateway.host.config.RoutingConfig;
+
+/**
+ * One request's way through the router: the attempt loop. Each attempt goes to a deployment whose breaker lets it
+ * through (an open one is skipped, never tried): first every untried deployment of the model, tier by tier, then of
+ * each fallback model in order, then, after a backoff that honours {@code retry-after}, the ones that failed
+ * transiently. Attempts stop at the first success, at a failure that no other deployment would change (a bad
+ * request), once anything reached the client, or at {@code max_attempts}. The final error says what happened and,
+ * after the gateway retried, {@code x-should-retry: false}, so the client's SDK does not multiply the attempts.
+ */
+public final class RoutedCall implements AutoCloseable {
+
+    /** The label for a request whose model no configured name serves. */
+    public static final String NONE = "none";
+    private static final Duration SLEEP_SLICE = Duration.ofMillis(50);
+    private static final int MAX_REASON = 200;
+
+    private final RouterState state;
+    private final String requested;
+    private final Optional<PublicModel> model;
+    private final Router.Parts parts;
+    private final Runnable release;
+    private boolean closed;
+    private Deployment last;
+    private int attempts;
+
+    RoutedCall(RouterState state, String requested, Router.Parts parts, Runnable release) {
+        this.state = state;
+        this.requested = requested;
+        this.model = state.model(requested);
+        this.parts = parts;
+        this.release = release;
+    }
+
+    /** Lets go of the routing state this call held (a reload closes what only old calls still used). */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            release.run();
+        }
+    }
+
+    /** {@return the public model (or pattern) serving the request, {@value #NONE} when none does: the metric label} */
+    public String modelLabel() {
+        return model.map(PublicModel::name).orElse(NONE);
+    }
+
+    /** {@return the type of the deployment that answered or was tried last, else of the model's first one} */
+    public String backendType() {
+        if (last != null) {
+            return last.type();
+        }
+        return model.map(PublicModel::primaryType).orElse(NONE);
+    }
+
+    /** {@return the deployment that answered or was tried last} */
+    public Optional<String> deployment() {
+        return Optional.ofNullable(last).map(Deployment::name);
+    }
+
+    /** {@return the attempts made} */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * Serves the call: the end of the middleware chain.
+     *
+     * @param exchange the call
+     * @param sink     where the answer goes
+     * @throws GatewayException the last attempt's failure, or 404 for a model nobody serves, or 503 when every
+     *                          deployment is cooling down
+     */
+    public void chat(ChatExchange exchange, ChatSink sink) {
+        PublicModel primary = model.orElseThrow(() -> GatewayException.modelNotFound(requested));
+        RoutingConfig.Router settings = state.config().router();
+        List<PublicModel> groups = withFallbacks(primary, primary.fallbacks());
+        Map<Deployment, Integer> tries = new HashMap<>();
+        Set<Deployment> out = new HashSet<>();
+        Set<String> fellBackTo = new HashSet<>();
+        boolean contextFallback = false;
+        GatewayException failure = null;
+        try {
+            while (attempts < settings.maxAttempts()) {
+                if (exchange.clientGone()) {
+                    throw new ClientDisconnectedException(null);
+                }
+                boolean again = false;
+                Pick pick = pick(groups, tries, out, exchange.deadline(), true);
+                if (pick == null) {
+                    pick = pick(groups, tries, out, exchange.deadline(), false);
+                    again = true;
+                }
+                if (pick == null) {
+                    break;
+                }
+                Deployment deployment = pick.route.deployment();
+                if (again && failure != null) {
+                    Duration wait = parts.backoff().delay(tries.get(deployment), failure.retryAfter());
+                    if (wait.compareTo(settings.maxRetryWait()) > 0
+                            || parts.clock().instant().plus(wait).isAfter(exchange.deadline())) {
+                        pick.permit.neutral();
+                        out.add(deployment);
+                        continue;
+                    }
+                    sleep(wait, exchange);
+                }
+                attempts++;
+                if (tries.merge(deployment, 1, Integer::sum) > 1 || attempts > 1) {
+                    parts.metrics().retried(deployment);
+                }
+                if (pick.model != primary && fellBackTo.add(pick.model.name())) {
+                    parts.metrics().fellBack(primary.name(), pick.model.name());
+                }
+                last = deployment;
+                Optional<GatewayException> failed = attempt(exchange, sink, pick);
+                if (failed.isEmpty()) {
+                    return;
+                }
+                failure = failed.get();
+                FailureKind kind = failure.failureKind();
+                if (kind == FailureKind.CONTEXT_WINDOW && !contextFallback
+                        && !primary.contextWindowFallbacks().isEmpty()) {
+                    contextFallback = true;
+                    groups = withFallbacks(null, primary.contextWindowFallbacks());
+                    continue;
+                }
+                if (!kind.blamesDeployment()) {
+                    break;
+                }
+                if (!kind.transientFailure() || failure.retryAfter().filter(
+                        wait -> wait.compareTo(settings.maxRetryWait()) > 0).isPresent()) {
+                    out.add(deployment);
+                }
+            }
+        } finally {
+            if (last != null) {
+                exchange.annotate("deployment", last.name());
+                exchange.annotate("attempts", Integer.toString(attempts));
+            }
+        }
+        throw failure == null ? allCoolingDown(primary, exchange) : finalError(failure, exchange);
+    }
+
+    /** Runs one attempt; empty when it succeeded. A failure after the first delta is thrown: nothing can follow it. */
+    private Optional<GatewayException> attempt(ChatExchange exchange, ChatSink sink, Pick pick) {
+        Deployment deployment = pick.route.deployment();
+        int number = attempts;
+        AttemptSink attemptSink = new AttemptSink(sink, exchange.request().stream(),
+                                                  () -> routeHeaders(exchange, deployment, number));
+        deployment.started();
+        try {
+            deployment.backend().chat(new AttemptExchange(exchange, pick.route.modelFor(requested), deployment.type()),
+                                      attemptSink);
+            pick.permit.succeeded();
+            deployment.latency().observe(Duration.ofNanos(attemptSink.nanosToFirstDelta()), System.nanoTime());
+            parts.metrics().succeeded(deployment);
+            attemptSink.succeeded();
+            return Optional.empty();
+        } catch (GatewayException e) {
+            record(pick.permit, deployment, e);
+            if (attemptSink.committed()) {
+                throw e;
+            }
+            return Optional.of(e);
+        } catch (ClientDisconnectedException e) {
+            pick.permit.neutral();
+            throw e;
+        } catch (RuntimeException e) {
+            record(pick.permit, deployment, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()));
+            throw e;
+        } finally {
+            deployment.ended();
+        }
+    }
+
+    /** What a failed attempt says of its deployment, told to its breaker and latency estimate. */
+    private void record(Breaker.Permit permit, Deployment deployment, GatewayException failure) {
+        FailureKind kind = failure.failureKind();
+        parts.metrics().failed(deployment, kind);
+        if (!kind.blamesDeployment() || !state.config().router().cooldowns()) {
+            permit.neutral();
+            return;
+        }
+        Optional<Instant> until = failure.retryAfter().map(parts.clock().instant()::plus);
+        String reason = kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + capped(failure.getMessage());
+        Breaker.Failure said = switch (kind) {
+            case RATE_LIMITED -> until.isPresent() ? Breaker.Failure.opening(until, reason) : Breaker.Failure.counting(reason);
+            case QUOTA_EXHAUSTED, DEPLOYMENT_BROKEN -> Breaker.Failure.opening(until, reason);
+            default -> Breaker.Failure.counting(reason);
+        };
+        boolean wasOpen = deployment.breaker().snapshot().state() == Breaker.State.OPEN;
+        permit.failed(said);
+        deployment.latency().failed(System.nanoTime());
+        if (!wasOpen && deployment.breaker().snapshot().state() == Breaker.State.OPEN) {
+            parts.metrics().cooledDown(deployment, kind);
+        }
+    }
+
+    /**
+     * The next deployment to try: the first tier (of the model, then of each fallback) with a candidate whose
+     * breaker lets an attempt through, picked by the model's balancer among those with room.
+     */
+    private Pick pick(List<PublicModel> groups, Map<Deployment, Integer> tries, Set<Deployment> out, Instant deadline,
+                      boolean untriedOnly) {
+        for (PublicModel group : groups) {
+            for (List<Route> tier : group.tiers()) {
+                List<Route> candidates = new ArrayList<>(tier.size());
+                for (Route route : tier) {
+                    Deployment deployment = route.deployment();
+                    if (!out.contains(deployment) && (!untriedOnly || !tries.containsKey(deployment))) {
+                        candidates.add(route);
+                    }
+                }
+                while (!candidates.isEmpty()) {
+                    List<Route> roomy = candidates.stream().filter(Route::hasRoom).toList();
+                    Route route = group.balancer().pick(roomy.isEmpty() ? candidates : roomy).orElseThrow();
+                    Optional<Breaker.Permit> permit = route.deployment().breaker().tryAcquire(deadline);
+                    if (permit.isPresent()) {
+                        return new Pick(group, route, permit.get());
+                    }
+                    candidates.remove(route);
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<PublicModel> withFallbacks(PublicModel first, List<String> fallbacks) {
+        List<PublicModel> groups = new ArrayList<>(1 + fallbacks.size());
+        if (first != null) {
+            groups.add(first);
+        }
+        fallbacks.forEach(name -> state.byName(name).ifPresent(groups::add));
+        return groups;
+    }
+
+    /** Waits before a retry, in slices, so a client that leaves meanwhile is noticed. */
+    private void sleep(Duration wait, ChatExchange exchange) {
+        long until = System.nanoTime() + wait.toNanos();
+        try {
+            for (long left = wait.toNanos(); left > 0; left = until - System.nanoTime()) {
+                Thread.sleep(Duration.ofNanos(Math.min(left, SLEEP_SLICE.toNanos())));
+                if (exchange.clientGone()) {
+                    throw new ClientDisconnectedException(null);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GatewayException.unavailable("The gateway is shutting down", Optional.of(Duration.ofSeconds(1)));
+        }
+    }
+
+    private void routeHeaders(ChatExchange exchange, Deployment deployment, int number) {
+        exchange.responseHeader("x-llm-deployment", deployment.name());
+        exchange.responseHeader("x-llm-attempts", Integer.toString(number));
+    }
+
+    /** The last failure, with what the client needs to decide: the gateway retried already, so the SDK should not. */
+    private GatewayException finalError(GatewayException failure, ChatExchange exchange) {
+        routeHeaders(exchange, last, attempts);
+        if (attempts > 1 || !failure.failureKind().transientFailure()) {
+            exchange.responseHeader("x-should-retry", "false");
+        }
+        return failure;
+    }
+
+    /** Every deployment of the model and its fallbacks is open: say so at once, with the soonest reopening. */
+    private GatewayException allCoolingDown(PublicModel primary, ChatExchange exchange) {
+        Instant now = parts.clock().instant();
+        Optional<Instant> soonest = Optional.empty();
+        List<String> open = new ArrayList<>();
+        for (PublicModel group : withFallbacks(primary, primary.fallbacks())) {
+            for (List<Route> tier : group.tiers()) {
+                for (Route route : tier) {
+                    Breaker.Snapshot snapshot = route.deployment().breaker().snapshot();
+                    open.add(route.deployment().name() + (snapshot.reason().isEmpty() ? "" : " (" + snapshot.reason() + ")"));
+                    Optional<Instant> until = snapshot.openUntil().filter(now::isBefore);
+                    if (until.isPresent() && (soonest.isEmpty() || until.get().isBefore(soonest.get()))) {
+                        soonest = until;
+                    }
+                }
+            }
+        }
+        Duration wait = soonest.map(at -> Duration.between(now, at)).orElse(Duration.ofSeconds(1));
+        return GatewayException.unavailable("Every deployment serving the model '" + primary.name()
+                                                    + "' is cooling down after failures: " + String.join(", ", open),
+                                            Optional.of(wait));
+    }
+
+    private static String capped(String text) {
+        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON) + "...";
+    }
+
+    private record Pick(PublicModel model, Route route, Breaker.Permit permit) {
+    }
+}
