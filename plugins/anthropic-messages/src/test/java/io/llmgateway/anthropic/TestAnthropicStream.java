@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.TokenUsage;
 
@@ -100,10 +101,26 @@ final class TestAnthropicStream {
                 Jsons.parse("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad\"}}")));
 
         assertEquals(503, overloaded.error().status());
+        assertEquals(FailureKind.OVERLOADED, overloaded.error().failureKind());
         assertTrue(overloaded.error().getMessage().contains("Overloaded"));
         assertTrue(overloaded.retryable());
         assertEquals(400, invalid.error().status());
+        assertEquals(FailureKind.INVALID_REQUEST, invalid.error().failureKind());
         assertFalse(invalid.retryable());
+    }
+
+    @Test
+    void anErrorEventIsClassifiedByItsType() {
+        assertEquals(FailureKind.RATE_LIMITED, failed("rate_limit_error", "Slow down").error().failureKind());
+        assertEquals(FailureKind.SERVER, failed("api_error", "Internal server error").error().failureKind());
+        assertEquals(FailureKind.CONTEXT_WINDOW, failed("invalid_request_error", "prompt is too long: 3 > 2")
+                .error().failureKind());
+        assertEquals(List.of(), deltas, "an error event emits nothing");
+    }
+
+    private AnthropicStream.Step.Failed failed(String type, String message) {
+        return assertInstanceOf(AnthropicStream.Step.Failed.class, stream.accept(Jsons.parse(
+                "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}")));
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import io.llmgateway.anthropic.AnthropicMessage;
 import io.llmgateway.anthropic.AnthropicStream;
-import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 
 import jakarta.json.JsonObject;
@@ -18,8 +18,9 @@ import jakarta.json.spi.JsonProvider;
  * Reads an Anthropic answer off the wire, a whole message ({@link #readMessage}) or a stream of server-sent
  * events ({@link #readStream}) translated event by event as they arrive, and hands it to the shared mapping
  * ({@link AnthropicMessage}, {@link AnthropicStream}). It owns what is HTTP's: parsing, a stream that ends
- * before {@code message_stop}, an {@code error} event as a broken answer, and whether anything reached the
- * client yet.
+ * before {@code message_stop}, an {@code error} event as a broken answer (classified by its error type). No delta
+ * leaves before the answer has begun: {@code message_start} and {@code ping} emit nothing, so a stream that fails
+ * right after them fails before the first delta.
  */
 final class AnthropicAnswers implements UpstreamCall.AnswerReader {
 
@@ -29,7 +30,6 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
     private final boolean stream;
     private final Optional<String> answerTool;
     private SseReader events;
-    private boolean emitted;
 
     AnthropicAnswers(ChatSink sink, boolean stream) {
         this(sink, stream, Optional.empty());
@@ -58,11 +58,6 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
     }
 
     @Override
-    public boolean emitted() {
-        return emitted;
-    }
-
-    @Override
     public boolean streamed() {
         return stream;
     }
@@ -74,13 +69,13 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
 
     /** A whole (non-streamed) message. */
     void readMessage(JsonObject message) {
-        AnthropicMessage.read(message, this::emit, answerTool);
+        AnthropicMessage.read(message, sink, answerTool);
     }
 
     /** A stream of events, ending with {@code message_stop}. */
     void readStream(SseReader events) throws IOException {
         this.events = events;
-        AnthropicStream translation = new AnthropicStream(this::emit, answerTool);
+        AnthropicStream translation = new AnthropicStream(sink, answerTool);
         Optional<SseReader.Event> next;
         while ((next = events.next()).isPresent()) {
             SseReader.Event event = next.get();
@@ -99,20 +94,12 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
                     translation.finish();
                     return;
                 }
-                case AnthropicStream.Step.Failed failed -> throw new UpstreamCall.BrokenAnswer(failed.error(),
-                                                                                               failed.retryable());
+                case AnthropicStream.Step.Failed failed -> throw failed.error();
             }
         }
-        throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
-                "The stream from Anthropic ended after " + ConnectionFailures.events(events.events())
-                        + ", before message_stop"), true);
-    }
-
-    private void emit(ChatDelta delta) {
-        sink.emit(delta);
-        if (!(delta instanceof ChatDelta.Finish) && !(delta instanceof ChatDelta.Usage)) {
-            emitted = true;
-        }
+        throw GatewayException.badGateway("The stream from Anthropic ended after "
+                                                  + ConnectionFailures.events(events.events()) + ", before message_stop")
+                .withFailureKind(FailureKind.SERVER);
     }
 
     private static JsonObject parse(String json, int event) {
@@ -124,6 +111,6 @@ final class AnthropicAnswers implements UpstreamCall.AnswerReader {
     }
 
     private static GatewayException malformed(String what) {
-        return GatewayException.badGateway("Anthropic answered " + what);
+        return GatewayException.badGateway("Anthropic answered " + what).withFailureKind(FailureKind.SERVER);
     }
 }

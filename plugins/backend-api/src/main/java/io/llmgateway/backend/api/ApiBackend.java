@@ -15,7 +15,7 @@ import io.llmgateway.api.ModelInfo;
 
 /**
  * Serves Anthropic models (the aliases and any {@code claude-*} id) through the Messages API, and the
- * models of an OpenAI-compatible upstream by relaying it.
+ * models of an OpenAI-compatible upstream by relaying it; one upstream attempt per call.
  */
 final class ApiBackend implements Backend {
 
@@ -55,34 +55,29 @@ final class ApiBackend implements Backend {
     public void chat(ChatExchange exchange, ChatSink sink) {
         ChatRequest request = exchange.request();
         String model = request.model();
-        try {
-            if (isAnthropic(model)) {
-                String modelId = settings.aliases().getOrDefault(model, model);
-                exchange.annotate("upstream_model", modelId);
-                AnthropicRequests.Built built = AnthropicRequests.build(request, modelId, settings.defaultMaxTokens(),
-                                                                        request.stream(),
-                                                                        settings.structuredOutputs().nativeFor(modelId));
-                switch (built.output()) {
-                    case StructuredOutput.Native ignored -> exchange.annotate("structured_output", "native");
-                    case StructuredOutput.AnswerTool ignored -> exchange.annotate("structured_output", "tool");
-                    case StructuredOutput.None ignored -> {
-                        // a text answer
-                    }
+        if (isAnthropic(model)) {
+            String modelId = settings.aliases().getOrDefault(model, model);
+            exchange.annotate("upstream_model", modelId);
+            AnthropicRequests.Built built = AnthropicRequests.build(request, modelId, settings.defaultMaxTokens(),
+                                                                    request.stream(),
+                                                                    settings.structuredOutputs().nativeFor(modelId));
+            switch (built.output()) {
+                case StructuredOutput.Native ignored -> exchange.annotate("structured_output", "native");
+                case StructuredOutput.AnswerTool ignored -> exchange.annotate("structured_output", "tool");
+                case StructuredOutput.None ignored -> {
+                    // a text answer
                 }
-                anthropic.orElseThrow().run(exchange.requestId(), "/v1/messages", built.json(), exchange.deadline(),
-                                            new AnthropicAnswers(sink, request.stream(), built.answerTool()));
-                return;
             }
-            String upstreamModel = openAiModels.flatMap(upstream -> upstream.upstreamName(model))
-                    .orElseThrow(() -> GatewayException.modelNotFound(model));
-            exchange.annotate("upstream_model", upstreamModel);
-            UpstreamCall relayed = openAi.orElseThrow();
-            relayed.run(exchange.requestId(), "/v1/chat/completions", OpenAiRelay.request(request.body(), upstreamModel),
-                        exchange.deadline(), new OpenAiRelay(sink, relayed.upstream(), model, request.stream()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw GatewayException.unavailable("The gateway is shutting down", Optional.empty());
+            anthropic.orElseThrow().run(exchange.requestId(), "/v1/messages", built.json(), exchange.deadline(),
+                                        new AnthropicAnswers(sink, request.stream(), built.answerTool()));
+            return;
         }
+        String upstreamModel = openAiModels.flatMap(upstream -> upstream.upstreamName(model))
+                .orElseThrow(() -> GatewayException.modelNotFound(model));
+        exchange.annotate("upstream_model", upstreamModel);
+        UpstreamCall relayed = openAi.orElseThrow();
+        relayed.run(exchange.requestId(), "/v1/chat/completions", OpenAiRelay.request(request.body(), upstreamModel),
+                    exchange.deadline(), new OpenAiRelay(sink, relayed.upstream(), model, request.stream()));
     }
 
     @Override

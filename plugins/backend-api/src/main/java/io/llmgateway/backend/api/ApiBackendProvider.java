@@ -12,9 +12,12 @@ import io.llmgateway.api.BackendProvider;
 import io.llmgateway.api.PluginContext;
 import io.llmgateway.api.PluginDescriptor;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 /**
  * Provides the {@code api} backend: the Anthropic Messages API ({@code ANTHROPIC_API_KEY}) and/or an
- * OpenAI-compatible upstream ({@code LLM_OPENAI_BASE_URL}).
+ * OpenAI-compatible upstream ({@code LLM_OPENAI_BASE_URL}). {@code LLM_API_MAX_RETRIES} is deprecated: it is
+ * read only to warn that it is ignored.
  */
 public final class ApiBackendProvider implements BackendProvider {
 
@@ -31,6 +34,9 @@ public final class ApiBackendProvider implements BackendProvider {
     @Override
     public Backend create(PluginContext context) {
         ApiSettings settings = ApiSettings.from(context.settings());
+        settings.ignoredMaxRetries().ifPresent(retries -> context.logger().log(
+                WARNING, "max_retries (LLM_API_MAX_RETRIES) is " + retries + " but ignored: the api backend makes one"
+                        + " upstream attempt per call and the router's max_attempts governs retries; unset it"));
         List<AutoCloseable> clients = new ArrayList<>();
         Optional<UpstreamCall> anthropic = settings.anthropicKey().map(key -> {
             UpstreamClient client = new UpstreamClient(settings.anthropicBaseUrl(),
@@ -38,8 +44,7 @@ public final class ApiBackendProvider implements BackendProvider {
                                                               "anthropic-version", settings.anthropicVersion()),
                                                        settings.connectTimeout(), context.clock(), context.scheduler());
             clients.add(client);
-            return new UpstreamCall(client, "Anthropic", settings.maxRetries(), settings.connectTimeout(), context.clock(),
-                                    context.logger());
+            return new UpstreamCall(client, "Anthropic", settings.connectTimeout(), context.logger());
         });
         Optional<UpstreamCall> openAi = Optional.empty();
         Optional<OpenAiModels> openAiModels = Optional.empty();
@@ -54,8 +59,8 @@ public final class ApiBackendProvider implements BackendProvider {
             models.refresh();
             context.scheduler().scheduleWithFixedDelay(models::refresh, OpenAiModels.REFRESH.toSeconds(),
                                                        OpenAiModels.REFRESH.toSeconds(), TimeUnit.SECONDS);
-            openAi = Optional.of(new UpstreamCall(client, "the upstream at " + client.base(), settings.maxRetries(),
-                                                  settings.connectTimeout(), context.clock(), context.logger()));
+            openAi = Optional.of(new UpstreamCall(client, "the upstream at " + client.base(), settings.connectTimeout(),
+                                                  context.logger()));
             openAiModels = Optional.of(models);
         }
         return new ApiBackend(settings, anthropic, openAi, openAiModels, clients);

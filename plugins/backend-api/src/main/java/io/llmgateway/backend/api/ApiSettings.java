@@ -23,7 +23,7 @@ import io.llmgateway.api.ValueTypes;
  * @param anthropicVersion    the {@code anthropic-version} header ({@code ANTHROPIC_VERSION}, 2023-06-01)
  * @param aliases             model aliases to Anthropic model ids ({@code LLM_MODEL_ALIASES} over the defaults)
  * @param defaultMaxTokens    {@code max_tokens} when the client sets none ({@code LLM_API_DEFAULT_MAX_TOKENS}, 4096)
- * @param maxRetries          retries of a failed upstream call ({@code LLM_API_MAX_RETRIES}, 2)
+ * @param ignoredMaxRetries   {@code LLM_API_MAX_RETRIES} if set: deprecated and ignored (the router retries)
  * @param connectTimeout      connection timeout ({@code LLM_API_CONNECT_TIMEOUT}, 10 s)
  * @param openAiBaseUrl       an OpenAI-compatible upstream ({@code LLM_OPENAI_BASE_URL}), if any
  * @param openAiKey           its key ({@code LLM_OPENAI_API_KEY}), if it needs one
@@ -37,7 +37,7 @@ record ApiSettings(Optional<String> anthropicKey,
                    String anthropicVersion,
                    Map<String, String> aliases,
                    int defaultMaxTokens,
-                   int maxRetries,
+                   Optional<Integer> ignoredMaxRetries,
                    Duration connectTimeout,
                    Optional<URI> openAiBaseUrl,
                    Optional<String> openAiKey,
@@ -86,9 +86,11 @@ record ApiSettings(Optional<String> anthropicKey,
     static final SettingSpec<Integer> DEFAULT_MAX_TOKENS = SettingSpec.of(
                     "default_max_tokens", ValueTypes.integer(1, 1_000_000), "max_tokens for Anthropic when the client sets none")
             .env("LLM_API_DEFAULT_MAX_TOKENS").defaultValue(4096);
-    static final SettingSpec<Integer> MAX_RETRIES = SettingSpec.of("max_retries", ValueTypes.integer(0, 10),
-                                                                   "retries of a failed upstream call")
-            .env("LLM_API_MAX_RETRIES").defaultValue(2);
+    /** Kept so configurations that set it still start; the backend makes one attempt per call. */
+    static final SettingSpec<Integer> MAX_RETRIES = SettingSpec.of(
+                    "max_retries", ValueTypes.integer(0, 10),
+                    "ignored (deprecated: the router's max_attempts governs retries); a warning at start when set")
+            .env("LLM_API_MAX_RETRIES");
     static final SettingSpec<Duration> CONNECT_TIMEOUT = SettingSpec.of("connect_timeout", ValueTypes.duration(),
                                                                         "how long connecting to an upstream may take")
             .env("LLM_API_CONNECT_TIMEOUT").defaultValue(Duration.ofSeconds(10));
@@ -130,7 +132,7 @@ record ApiSettings(Optional<String> anthropicKey,
                 config.get(ANTHROPIC_VERSION),
                 aliases,
                 config.get(DEFAULT_MAX_TOKENS),
-                config.get(MAX_RETRIES),
+                config.find(MAX_RETRIES),
                 config.get(CONNECT_TIMEOUT),
                 config.find(OPENAI_BASE_URL),
                 config.find(OPENAI_KEY),

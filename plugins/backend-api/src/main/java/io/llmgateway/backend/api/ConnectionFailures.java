@@ -16,13 +16,15 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 import io.helidon.common.buffers.DataReader;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 
 /**
  * Says in words what went wrong below HTTP in a call to an upstream, for the client: it could not be
  * reached (and why), the TLS handshake failed, it closed or broke the connection before or while
- * answering, its answer was not HTTP, or the call timed out. Upstream faults are 502, timeouts 504. The
- * exception's own text and class never reach the client; {@link #trace} puts them on one log line.
+ * answering, its answer was not HTTP, or the call timed out. Upstream faults are 502, timeouts 504, each with
+ * the {@link FailureKind} the router acts on. The exception's own text and class never reach the client;
+ * {@link #trace} puts them on one log line.
  */
 final class ConnectionFailures {
 
@@ -30,7 +32,10 @@ final class ConnectionFailures {
     }
 
     /**
-     * The client's error for a call that failed before the answer's headers arrived.
+     * The client's error for a call that failed before the answer's headers arrived: {@link FailureKind#CONNECT}
+     * when no byte of an answer came (refused, reset, unresolved, connecting timed out), {@link FailureKind#TIMEOUT}
+     * when connected but unanswered in time, {@link FailureKind#DEPLOYMENT_BROKEN} for a certificate the gateway
+     * refuses, {@link FailureKind#SERVER} for an answer that is not HTTP.
      *
      * @param upstream       {@code Anthropic} or the OpenAI-compatible upstream's name
      * @param failure        what the web client reported
@@ -40,38 +45,44 @@ final class ConnectionFailures {
     static GatewayException notAnswered(String upstream, UpstreamClient.NotAnswered failure, Duration connectTimeout) {
         Throwable cause = failure.getCause();
         if (has(cause, UnknownHostException.class)) {
-            return badGateway("Cannot reach " + upstream + ": its host name does not resolve");
+            return unreachable("Cannot reach " + upstream + ": its host name does not resolve");
         }
         if (has(cause, SSLException.class)) {
-            return badGateway("The TLS handshake with " + upstream + " failed: " + tlsProblem(cause));
+            GatewayException error = badGateway("The TLS handshake with " + upstream + " failed: " + tlsProblem(cause));
+            // a certificate the gateway refuses stays refused: only the operator can change that
+            return error.withFailureKind(has(cause, CertificateException.class) || has(cause, CertPathBuilderException.class)
+                                                 ? FailureKind.DEPLOYMENT_BROKEN : FailureKind.CONNECT);
         }
         if (cause instanceof SocketTimeoutException) {
             return failure.connected()
                     ? GatewayException.timeout(sentence(upstream) + " did not answer in time")
+                            .withFailureKind(FailureKind.TIMEOUT)
                     : GatewayException.timeout("Cannot reach " + upstream + ": connecting timed out after "
-                                                       + seconds(connectTimeout) + " (LLM_API_CONNECT_TIMEOUT)");
+                                                       + seconds(connectTimeout) + " (LLM_API_CONNECT_TIMEOUT)")
+                            .withFailureKind(FailureKind.CONNECT);
         }
         if (cause instanceof NoRouteToHostException) {
-            return badGateway("Cannot reach " + upstream + ": no route to its host");
+            return unreachable("Cannot reach " + upstream + ": no route to its host");
         }
         if (cause instanceof ConnectException) {
-            return badGateway("Cannot reach " + upstream + ": " + connectProblem(cause));
+            return unreachable("Cannot reach " + upstream + ": " + connectProblem(cause));
         }
         if (closed(cause)) {
-            return badGateway(sentence(upstream) + " closed the connection without answering");
+            return unreachable(sentence(upstream) + " closed the connection without answering");
         }
         if (cause instanceof SocketException) {
-            return badGateway("The connection to " + upstream + " broke before it answered");
+            return unreachable("The connection to " + upstream + " broke before it answered");
         }
         if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException) {
             // the web client's HTTP parser reports a status line or header it cannot read so
             return badGateway(sentence(upstream) + " answered something that is not HTTP");
         }
-        return badGateway("The call to " + upstream + " failed before it answered");
+        return unreachable("The call to " + upstream + " failed before it answered");
     }
 
     /**
-     * The client's error for a connection that failed while the answer's body was being read.
+     * The client's error for a connection that failed while the answer's body was being read
+     * ({@link FailureKind#SERVER}: the upstream answered, then broke).
      *
      * @param upstream {@code Anthropic} or the OpenAI-compatible upstream's name
      * @param failure  what reading reported
@@ -99,7 +110,7 @@ final class ConnectionFailures {
     }
 
     /**
-     * The client's error for a call that ran past its deadline.
+     * The client's error for a call that ran past its deadline ({@link FailureKind#TIMEOUT}).
      *
      * @param upstream {@code Anthropic} or the OpenAI-compatible upstream's name
      * @param reader   what had been read of the answer, or null when no answer had arrived
@@ -108,12 +119,13 @@ final class ConnectionFailures {
     static GatewayException timedOut(String upstream, UpstreamCall.AnswerReader reader) {
         if (reader == null) {
             return GatewayException.timeout(sentence(upstream) + " did not answer within the request timeout"
-                                                    + " (LLM_REQUEST_TIMEOUT)");
+                                                    + " (LLM_REQUEST_TIMEOUT)").withFailureKind(FailureKind.TIMEOUT);
         }
         return GatewayException.timeout(reader.streamed()
                 ? "The stream from " + upstream + " stalled after " + events(reader.events())
                         + " until the request timed out (LLM_REQUEST_TIMEOUT)"
-                : sentence(upstream) + " did not finish its answer within the request timeout (LLM_REQUEST_TIMEOUT)");
+                : sentence(upstream) + " did not finish its answer within the request timeout (LLM_REQUEST_TIMEOUT)")
+                .withFailureKind(FailureKind.TIMEOUT);
     }
 
     /**
@@ -194,7 +206,13 @@ final class ConnectionFailures {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
+    /** The upstream answered something unusable, or broke its answer. */
     private static GatewayException badGateway(String message) {
-        return GatewayException.badGateway(message);
+        return GatewayException.badGateway(message).withFailureKind(FailureKind.SERVER);
+    }
+
+    /** No byte of an answer came: nothing was served, so another upstream may serve it at once. */
+    private static GatewayException unreachable(String message) {
+        return GatewayException.badGateway(message).withFailureKind(FailureKind.CONNECT);
     }
 }

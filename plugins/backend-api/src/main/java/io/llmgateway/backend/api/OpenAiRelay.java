@@ -2,10 +2,14 @@ package io.llmgateway.backend.api;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
@@ -15,13 +19,16 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
 /**
  * Relays an OpenAI-compatible upstream: the client's request goes out as it came, with only the model
  * name replaced by the upstream's, and the upstream's completion or chunks come back as they are, with
  * only the model name replaced by the client's; so whatever the upstream supports (logprobs, refusals,
- * audio...) works. Finish reason and usage are read on the way for middleware.
+ * audio...) works. Finish reason and usage are read on the way for middleware. Chunks that only open the answer
+ * (the role, empty content) are held until the first chunk that carries something (content, a tool call, a
+ * finish reason, usage) and sent with it, so an error right after them is still a failure before the first delta.
  */
 final class OpenAiRelay implements UpstreamCall.AnswerReader {
 
@@ -31,8 +38,9 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
     private final String upstream;
     private final String clientModel;
     private final boolean stream;
+    private final List<JsonObject> held = new ArrayList<>();
+    private boolean begun;
     private SseReader events;
-    private boolean emitted;
     private FinishReason finish = FinishReason.STOP;
     private TokenUsage usage;
 
@@ -83,11 +91,6 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
     }
 
     @Override
-    public boolean emitted() {
-        return emitted;
-    }
-
-    @Override
     public boolean streamed() {
         return stream;
     }
@@ -103,6 +106,7 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
         while ((next = events.next()).isPresent()) {
             String data = next.get().data();
             if (data.equals("[DONE]")) {
+                begin();
                 return;
             }
             if (data.isEmpty()) {
@@ -110,16 +114,67 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
             }
             JsonObject chunk = parse(data, events.events());
             if (chunk.get("error") instanceof JsonObject error) {
-                throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
-                        sentence() + " reported an error in the middle of its stream: "
-                                + error.getString("message", "no detail")), false);
+                throw UpstreamErrors.fromStreamError(upstream, error);
+            }
+            if (chunk.get("object") instanceof JsonString object && object.getString().equals("error")) {
+                throw UpstreamErrors.fromStreamError(upstream, chunk); // vLLM's and sglang's older shape
             }
             note(chunk);
+            if (!begun && opensOnly(chunk)) {
+                held.add(chunk);
+                continue;
+            }
+            begin();
             emit(chunk);
         }
-        throw new UpstreamCall.BrokenAnswer(GatewayException.badGateway(
-                "The stream from " + upstream + " ended after " + ConnectionFailures.events(events.events())
-                        + ", before [DONE]"), true);
+        throw GatewayException.badGateway("The stream from " + upstream + " ended after "
+                                                  + ConnectionFailures.events(events.events()) + ", before [DONE]")
+                .withFailureKind(FailureKind.SERVER);
+    }
+
+    /**
+     * Whether a chunk only opens the answer: no usage, no finish reason, and deltas with nothing but the role and
+     * empty content (some upstreams send a chunk without choices first).
+     */
+    private static boolean opensOnly(JsonObject chunk) {
+        if (chunk.get("usage") instanceof JsonObject) {
+            return false;
+        }
+        if (!(chunk.get("choices") instanceof JsonArray choices)) {
+            return true;
+        }
+        for (JsonValue value : choices) {
+            if (!(value instanceof JsonObject choice)) {
+                return false;
+            }
+            if (choice.get("finish_reason") instanceof JsonString) {
+                return false;
+            }
+            JsonValue delta = choice.get("delta");
+            if (delta instanceof JsonObject fields) {
+                for (Map.Entry<String, JsonValue> field : fields.entrySet()) {
+                    if (!field.getKey().equals("role") && !empty(field.getValue())) {
+                        return false;
+                    }
+                }
+            } else if (delta != null && delta != JsonValue.NULL) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The answer has begun: the chunks held so far go first. */
+    private void begin() {
+        held.forEach(this::emit);
+        held.clear();
+        begun = true;
+    }
+
+    private static boolean empty(JsonValue value) {
+        return value == JsonValue.NULL
+                || value instanceof JsonString text && text.getString().isEmpty()
+                || value instanceof JsonArray array && array.isEmpty();
     }
 
     /** Reads the finish reason and usage, wherever in the object they are. */
@@ -143,7 +198,6 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
                 ? JSON.createObjectBuilder(object).add("model", clientModel).build()
                 : object;
         sink.emit(new ChatDelta.Passthrough(relayed));
-        emitted = true;
     }
 
     private static long count(JsonObject usage, String name) {
@@ -159,10 +213,7 @@ final class OpenAiRelay implements UpstreamCall.AnswerReader {
     }
 
     private GatewayException malformed(String what) {
-        return GatewayException.badGateway(sentence() + " answered " + what);
-    }
-
-    private String sentence() {
-        return Character.toUpperCase(upstream.charAt(0)) + upstream.substring(1);
+        return GatewayException.badGateway(UpstreamErrors.sentence(upstream) + " answered " + what)
+                .withFailureKind(FailureKind.SERVER);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.TokenUsage;
@@ -15,7 +16,6 @@ import io.llmgateway.api.TokenUsage;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,14 +97,13 @@ final class TestAnthropicAnswers {
         assertEquals("{\"q\":\"x\"}", completion.toolCalls().getFirst().arguments());
         assertEquals(FinishReason.TOOL_CALLS, completion.finishReason());
         assertEquals(new TokenUsage(15, 9, 3), completion.usage().orElseThrow());
-        assertTrue(answers.emitted());
     }
 
     @Test
     void anErrorEventEndsTheStream() {
         AnthropicAnswers answers = new AnthropicAnswers(deltas::add, true);
 
-        UpstreamCall.BrokenAnswer e = assertThrows(UpstreamCall.BrokenAnswer.class, () -> answers.readStream(sse("""
+        GatewayException error = assertThrows(GatewayException.class, () -> answers.readStream(sse("""
                 event: message_start
                 data: {"type":"message_start","message":{"usage":{"input_tokens":1}}}
 
@@ -116,26 +115,53 @@ final class TestAnthropicAnswers {
 
                 """)));
 
-        GatewayException error = e.error();
         assertEquals(503, error.status());
+        assertEquals(FailureKind.OVERLOADED, error.failureKind());
         assertTrue(error.getMessage().contains("Overloaded"));
-        assertTrue(answers.emitted());
+        assertEquals(List.of(new ChatDelta.Text("par")), deltas);
+    }
+
+    @Test
+    void messageStartAndPingAreNotDeltas() {
+        AnthropicAnswers answers = new AnthropicAnswers(deltas::add, true);
+
+        GatewayException error = assertThrows(GatewayException.class, () -> answers.readStream(sse("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":12,"output_tokens":1}}}
+
+                event: ping
+                data: {"type":"ping"}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: ping
+                data: {"type":"ping"}
+
+                event: error
+                data: {"type":"error","error":{"type":"rate_limit_error","message":"Slow down"}}
+
+                """)));
+
+        assertEquals(FailureKind.RATE_LIMITED, error.failureKind());
+        assertEquals(429, error.status());
+        assertEquals(List.of(), deltas, "nothing before the answer began");
     }
 
     @Test
     void aStreamThatEndsEarlyIsAnError() {
         AnthropicAnswers answers = new AnthropicAnswers(deltas::add, true);
 
-        UpstreamCall.BrokenAnswer e = assertThrows(UpstreamCall.BrokenAnswer.class, () -> answers.readStream(sse("""
+        GatewayException e = assertThrows(GatewayException.class, () -> answers.readStream(sse("""
                 event: message_start
                 data: {"type":"message_start","message":{"usage":{"input_tokens":1}}}
 
                 """)));
 
-        assertEquals("The stream from Anthropic ended after 1 event, before message_stop", e.error().getMessage());
-        assertEquals(502, e.error().status());
-        assertTrue(e.retryable(), "nothing reached the client");
-        assertFalse(answers.emitted());
+        assertEquals("The stream from Anthropic ended after 1 event, before message_stop", e.getMessage());
+        assertEquals(502, e.status());
+        assertEquals(FailureKind.SERVER, e.failureKind());
+        assertEquals(List.of(), deltas, "nothing reached the client");
     }
 
     @Test
@@ -145,6 +171,7 @@ final class TestAnthropicAnswers {
         GatewayException e = assertThrows(GatewayException.class, () -> answers.readStream(sse("data: {nope\n\n")));
 
         assertEquals(502, e.status());
+        assertEquals(FailureKind.SERVER, e.failureKind());
     }
 
     private static SseReader sse(String text) {

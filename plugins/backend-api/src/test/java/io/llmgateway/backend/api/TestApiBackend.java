@@ -10,6 +10,7 @@ import java.util.Map;
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.FinishReason;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Anthropic path against a fake Messages API over real HTTP: translation both ways, streaming,
- * tool calls, and every failure mode.
+ * tool calls, and every failure mode, each failure after exactly one upstream attempt.
  */
 final class TestApiBackend {
 
@@ -107,44 +108,41 @@ final class TestApiBackend {
     }
 
     @Test
-    void aServerErrorIsRetriedThenAnswered() {
+    void aServerErrorIsNotRetried() {
         api.enqueue(Reply.apiError());
 
-        assertEquals("Hello from the fake Anthropic API.", backend.chat(ASK).completion().text());
-        assertEquals(2, api.requestCount());
+        GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
+
+        assertEquals(502, e.status());
+        assertEquals(FailureKind.SERVER, e.failureKind());
+        assertEquals(1, api.requestCount(), "the router retries, not the backend");
+        assertEquals("Hello from the fake Anthropic API.", backend.chat(ASK).completion().text(), "the next call");
     }
 
     @Test
-    void anOverloadedUpstreamIs503AfterTheRetries() {
+    void anOverloadedUpstreamIs503AtOnce() {
         api.defaultReply(Reply.overloaded());
 
         GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
         assertEquals(503, e.status());
+        assertEquals(FailureKind.OVERLOADED, e.failureKind());
         assertTrue(e.retryAfter().isPresent());
-        assertEquals(3, api.requestCount(), "one call and LLM_API_MAX_RETRIES (2) retries");
+        assertEquals(1, api.requestCount(), "one attempt: 529 no longer becomes three upstream calls");
     }
 
     @Test
-    void aRateLimitIsRetriedAfterTheUpstreamsRetryAfter() {
-        api.enqueue(Reply.rateLimited(1));
+    void aRateLimitIs429WithTheUpstreamsRetryAfterWithoutWaiting() {
+        api.defaultReply(Reply.rateLimited(30));
         long started = System.nanoTime();
 
-        assertEquals("Hello from the fake Anthropic API.", backend.chat(ASK).completion().text());
-
-        assertTrue(System.nanoTime() - started >= Duration.ofMillis(950).toNanos(), "waited for retry-after");
-    }
-
-    @Test
-    void aRateLimitPastTheDeadlineIs429WithRetryAfter() {
-        api.defaultReply(Reply.rateLimited(30));
-
-        GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(
-                ASK, Instant.now().plusSeconds(5), delta -> { }));
+        GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
         assertEquals(429, e.status());
+        assertEquals(FailureKind.RATE_LIMITED, e.failureKind());
         assertEquals(Duration.ofSeconds(30), e.retryAfter().orElseThrow());
         assertEquals(1, api.requestCount());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos(), "no wait for retry-after");
     }
 
     @Test
@@ -154,6 +152,7 @@ final class TestApiBackend {
         GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
         assertEquals(400, e.status());
+        assertEquals(FailureKind.INVALID_REQUEST, e.failureKind());
         assertTrue(e.getMessage().contains("text content blocks must be non-empty"), e.getMessage());
         assertEquals(1, api.requestCount());
     }
@@ -165,6 +164,7 @@ final class TestApiBackend {
         GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
         assertEquals(502, e.status());
+        assertEquals(FailureKind.DEPLOYMENT_BROKEN, e.failureKind(), "the gateway's key, not a passing fault");
         assertFalse(e.getMessage().contains("sk-secret-key"));
         assertTrue(e.getMessage().contains("credentials"), e.getMessage());
         assertEquals(1, api.requestCount());
@@ -179,7 +179,9 @@ final class TestApiBackend {
                 ASK_STREAMED, Instant.now().plusSeconds(1), delta -> { }));
 
         assertEquals(504, e.status());
+        assertEquals(FailureKind.TIMEOUT, e.failureKind());
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos());
+        assertEquals(1, api.requestCount());
     }
 
     @Test
@@ -211,11 +213,17 @@ final class TestApiBackend {
     }
 
     @Test
-    void aStreamCutBeforeItsFirstDeltaIsRetried() {
+    void aStreamCutBeforeItsFirstDeltaFailsWithNothingEmitted() {
         api.enqueue(Reply.cut());
 
-        assertEquals("Hello from the fake Anthropic API.", backend.chat(ASK_STREAMED).completion().text());
-        assertEquals(2, api.requestCount());
+        List<ChatDelta> seen = new ArrayList<>();
+        GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(
+                ASK_STREAMED, Instant.now().plusSeconds(30), seen::add));
+
+        assertEquals(502, e.status());
+        assertEquals(FailureKind.SERVER, e.failureKind());
+        assertEquals(List.of(), seen, "message_start and content_block_start are not deltas");
+        assertEquals(1, api.requestCount());
     }
 
     @Test
@@ -225,6 +233,7 @@ final class TestApiBackend {
         GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK_STREAMED));
 
         assertEquals(503, e.status());
+        assertEquals(FailureKind.OVERLOADED, e.failureKind());
     }
 
     @Test
@@ -234,6 +243,8 @@ final class TestApiBackend {
         GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
         assertEquals(502, e.status());
+        assertEquals(FailureKind.SERVER, e.failureKind());
+        assertEquals(1, api.requestCount());
     }
 
     @Test

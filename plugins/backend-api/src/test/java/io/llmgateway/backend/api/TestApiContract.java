@@ -12,7 +12,8 @@ import io.llmgateway.testkit.BackendScenario;
 
 /**
  * The Backend contract against the api backend and a fake Anthropic API, which plays each scenario: a 500, a
- * stream that fails after two deltas, an upstream that never answers. No retries, so a failure is the call's.
+ * stream that fails after two deltas, an upstream that never answers. The backend makes one attempt per call, so
+ * a failure is the call's.
  */
 final class TestApiContract extends BackendContract {
 
@@ -27,8 +28,7 @@ final class TestApiContract extends BackendContract {
             case FAILS_AFTER_FIRST_DELTA -> Reply.streamError("Hello", " from");
             case HANGS -> Reply.hang();
         });
-        ApiFixture fixture = ApiFixture.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "ANTHROPIC_BASE_URL", api.baseUrl(),
-                                                     "LLM_API_MAX_RETRIES", "0"));
+        ApiFixture fixture = ApiFixture.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "ANTHROPIC_BASE_URL", api.baseUrl()));
         upstreams.put(fixture.backend(), new Upstream(api, fixture));
         return Optional.of(fixture.backend());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.llmgateway.api.ChatDelta;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.testing.FakeAnthropicApi;
 import io.llmgateway.testing.FakeOpenAiApi;
@@ -29,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a client is told when an upstream fails below HTTP or sends something unusable, against real
  * misbehaving peers: the message says what happened in words (never an exception's text or class), the
- * status is 502 for an upstream's fault and 504 for a timeout, and the gateway's log gets the exception
- * on one line.
+ * status is 502 for an upstream's fault and 504 for a timeout, the failure kind says what it means for the
+ * deployment, and the gateway's log gets the exception on one line. One attempt each.
  */
 final class TestUpstreamFailures {
 
@@ -60,6 +61,7 @@ final class TestUpstreamFailures {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 502, "api_error", "Cannot reach Anthropic: connection refused");
+            assertEquals(FailureKind.CONNECT, e.failureKind());
             assertLoggedOnOneLine(backend, "Cannot reach Anthropic: connection refused", "java.net.ConnectException");
         }
     }
@@ -70,23 +72,23 @@ final class TestUpstreamFailures {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 502, "api_error", "Cannot reach Anthropic: its host name does not resolve");
+            assertEquals(FailureKind.CONNECT, e.failureKind());
             assertLoggedOnOneLine(backend, "does not resolve", "java.net.UnknownHostException");
         }
     }
 
     @Test
-    void aConnectionAttemptThatTimesOutIsRetriedThen504() {
+    void aConnectionAttemptThatTimesOutIs504AfterOneAttempt() {
         try (FakeTcpServer unaccepting = FakeTcpServer.unaccepting();
-             ApiFixture backend = anthropicAt(unaccepting.baseUrl(), Map.of("LLM_API_CONNECT_TIMEOUT", "1",
-                                                                            "LLM_API_MAX_RETRIES", "1"))) {
+             ApiFixture backend = anthropicAt(unaccepting.baseUrl(), Map.of("LLM_API_CONNECT_TIMEOUT", "1"))) {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 504, "timeout_error",
                              "Cannot reach Anthropic: connecting timed out after 1 s (LLM_API_CONNECT_TIMEOUT)");
+            assertEquals(FailureKind.CONNECT, e.failureKind(), "never connected: another deployment may serve at once");
             List<String> attempts = backend.logged().stream().filter(line -> line.contains("connecting timed out")).toList();
-            assertEquals(2, attempts.size(), "a connection that could not be made is retried: " + attempts);
-            assertTrue(attempts.getFirst().contains("attempt 1 of 2") && attempts.getFirst().contains("retrying in"),
-                       attempts.getFirst());
+            assertEquals(1, attempts.size(), "one attempt: " + attempts);
+            assertLoggedOnOneLine(backend, "connecting timed out", "java.net.SocketTimeoutException");
         }
     }
 
@@ -99,6 +101,7 @@ final class TestUpstreamFailures {
 
             assertClientSees(e, 504, "timeout_error",
                              "Anthropic did not answer within the request timeout (LLM_REQUEST_TIMEOUT)");
+            assertEquals(FailureKind.TIMEOUT, e.failureKind());
         }
     }
 
@@ -110,6 +113,7 @@ final class TestUpstreamFailures {
 
             assertClientSees(e, 502, "api_error",
                              "The TLS handshake with Anthropic failed: its answer is not TLS (is it plain HTTP?)");
+            assertEquals(FailureKind.CONNECT, e.failureKind());
             assertLoggedOnOneLine(backend, "The TLS handshake with Anthropic failed", "javax.net.ssl.SSLException");
         }
     }
@@ -122,18 +126,20 @@ final class TestUpstreamFailures {
 
             assertClientSees(e, 502, "api_error", "The TLS handshake with Anthropic failed: its certificate is not"
                     + " signed by an authority the gateway trusts");
+            assertEquals(FailureKind.DEPLOYMENT_BROKEN, e.failureKind(), "a refused certificate stays refused");
             assertLoggedOnOneLine(backend, "its certificate", "PKIX");
         }
     }
 
     @Test
-    void aConnectionClosedWithoutAnAnswerIsRetriedThen502() {
+    void aConnectionClosedWithoutAnAnswerIs502AfterOneAttempt() {
         api.defaultReply(Reply.drop());
-        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of("LLM_API_MAX_RETRIES", "1"))) {
+        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of())) {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 502, "api_error", "Anthropic closed the connection without answering");
-            assertEquals(2, api.requestCount(), "retried");
+            assertEquals(FailureKind.CONNECT, e.failureKind(), "no byte of an answer came");
+            assertEquals(1, api.requestCount());
             assertLoggedOnOneLine(backend, "closed the connection", "InsufficientDataAvailableException");
         }
     }
@@ -145,6 +151,7 @@ final class TestUpstreamFailures {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 502, "api_error", "Anthropic answered something that is not HTTP");
+            assertEquals(FailureKind.SERVER, e.failureKind());
         }
     }
 
@@ -160,29 +167,35 @@ final class TestUpstreamFailures {
             assertClientSees(e, 502, "api_error",
                              "The connection to Anthropic closed after 4 events of the stream, before its end");
             assertEquals(2, seen.size(), "the client had both deltas");
-            assertEquals(1, api.requestCount(), "no retry once the client saw something");
+            assertEquals(FailureKind.SERVER, e.failureKind());
+            assertEquals(1, api.requestCount());
         }
     }
 
     @Test
-    void aStreamCutBeforeItsFirstDeltaIsRetriedThenSaysTheUpstreamWasReached() {
+    void aStreamCutBeforeItsFirstDeltaSaysTheUpstreamWasReached() {
         api.defaultReply(Reply.cut());
-        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of("LLM_API_MAX_RETRIES", "1"))) {
-            GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK_STREAMED));
+        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of())) {
+            List<ChatDelta> seen = new ArrayList<>();
+            GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(
+                    ASK_STREAMED, Instant.now().plusSeconds(30), seen::add));
 
             assertClientSees(e, 502, "api_error",
                              "The connection to Anthropic closed after 2 events of the stream, before its end");
-            assertEquals(2, api.requestCount(), "retried: nothing had reached the client");
+            assertEquals(FailureKind.SERVER, e.failureKind());
+            assertEquals(List.of(), seen, "nothing had reached the client");
+            assertEquals(1, api.requestCount());
         }
     }
 
     @Test
     void aWholeAnswerCutInTheMiddle() {
         api.defaultReply(Reply.cut("a whole answer that never arrives whole"));
-        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of("LLM_API_MAX_RETRIES", "0"))) {
+        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of())) {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK));
 
             assertClientSees(e, 502, "api_error", "The connection to Anthropic closed in the middle of its answer");
+            assertEquals(FailureKind.SERVER, e.failureKind());
         }
     }
 
@@ -190,10 +203,11 @@ final class TestUpstreamFailures {
     void aStreamThatEndsBeforeMessageStop() {
         api.defaultReply(Reply.malformed("event: message_start\ndata: {\"type\":\"message_start\",\"message\":"
                                                  + "{\"usage\":{\"input_tokens\":1}}}\n\n"));
-        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of("LLM_API_MAX_RETRIES", "0"))) {
+        try (ApiFixture backend = anthropicAt(api.baseUrl(), Map.of())) {
             GatewayException e = assertThrows(GatewayException.class, () -> backend.chat(ASK_STREAMED));
 
             assertClientSees(e, 502, "api_error", "The stream from Anthropic ended after 1 event, before message_stop");
+            assertEquals(FailureKind.SERVER, e.failureKind());
         }
     }
 
@@ -226,6 +240,9 @@ final class TestUpstreamFailures {
             // message_start, content_block_start and the first delta
             assertClientSees(stalled, 504, "timeout_error", "The stream from Anthropic stalled after 3 events until the"
                     + " request timed out (LLM_REQUEST_TIMEOUT)");
+            assertEquals(FailureKind.TIMEOUT, silent.failureKind());
+            assertEquals(FailureKind.TIMEOUT, stalled.failureKind());
+            assertEquals(2, api.requestCount());
         }
     }
 
@@ -263,7 +280,7 @@ final class TestUpstreamFailures {
 
     private static ApiFixture anthropicAt(String baseUrl, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(Map.of("ANTHROPIC_API_KEY", "sk-secret-key", "ANTHROPIC_BASE_URL",
-                                                            baseUrl, "LLM_API_MAX_RETRIES", "0"));
+                                                            baseUrl));
         settings.putAll(extra);
         return ApiFixture.start(settings);
     }
