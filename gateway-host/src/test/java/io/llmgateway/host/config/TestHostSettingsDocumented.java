@@ -16,20 +16,25 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /**
- * The top README's table of the host's variables lists exactly the ones {@link HostSettings} declares (the plugins'
+ * The host's table in docs/configuration.md lists exactly the variables {@link HostSettings} declares (the plugins'
  * are generated into their own READMEs).
  */
 final class TestHostSettingsDocumented {
 
+    private static final Path DOCUMENT = Path.of("..", "docs", "configuration.md");
+    private static final String SECTION = "## Host settings";
     private static final Pattern ROW = Pattern.compile("^\\| `(LLM_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
     @Test
-    void theReadmesHostTableNamesEveryHostVariableAndNoOther() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        String configuration = readme.substring(readme.indexOf("## Configuration"));
-        configuration = configuration.substring(0, configuration.indexOf("\n## ", 1));
+    void theHostTableNamesEveryHostVariableAndNoOther() throws Exception {
+        String document = Files.readString(DOCUMENT);
+        int start = document.indexOf("\n" + SECTION + "\n");
+        assertThat(DOCUMENT + " has a section '" + SECTION + "'", start >= 0, is(true));
+        String section = document.substring(start + 1);
+        int next = section.indexOf("\n## ");
+        section = next < 0 ? section : section.substring(0, next);
         Set<String> documented = new TreeSet<>();
-        Matcher row = ROW.matcher(configuration);
+        Matcher row = ROW.matcher(section);
         while (row.find()) {
             documented.add(row.group(1));
         }
