@@ -76,6 +76,22 @@ public final class ConfigFileWatcher implements AutoCloseable {
         public static Content of(byte[] bytes) {
             return new Content(bytes, ConfigFile.sha256(bytes));
         }
+
+        /** Equal when the hashes are (a record compares arrays by identity). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Content content && content.sha256.equals(sha256);
+        }
+
+        @Override
+        public int hashCode() {
+            return sha256.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Content[" + bytes.length + " bytes, sha256 " + sha256 + "]";
+        }
     }
 
     /**
