@@ -10,6 +10,7 @@ module io.llmgateway.host {
     requires io.helidon.common.socket;
     requires io.helidon.http.media.jsonp;
     requires io.helidon.metrics.api;
+    requires org.snakeyaml.engine;
     requires java.logging;
     requires java.management;
     requires jdk.management;

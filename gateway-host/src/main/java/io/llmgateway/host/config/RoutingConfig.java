@@ -1,10 +1,13 @@
 package io.llmgateway.host.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,17 +22,67 @@ import static java.util.Objects.requireNonNull;
  * @param router      retry and breaker settings
  * @param middleware  settings per middleware name, as raw texts by setting key
  * @param origin      where it came from, for messages: {@code gw.yaml (sha256 3f2a9c1e)} or {@code environment}
+ * @param middlewareSecrets      the values in {@code middleware} that came from secret references, masked wherever
+ *                               they appear
+ * @param middlewareSettingNames per middleware name and setting key, how messages name the setting, such as
+ *                               {@code gw.yaml:21:16: middleware.ratelimit.rpm}; a key not listed is named by itself
  */
 public record RoutingConfig(List<Deployment> deployments, List<Model> models, Router router,
-                            Map<String, Map<String, String>> middleware, String origin) {
+                            Map<String, Map<String, String>> middleware, String origin, List<String> middlewareSecrets,
+                            Map<String, Map<String, String>> middlewareSettingNames) {
 
     /** Copies. */
     public RoutingConfig {
         deployments = List.copyOf(deployments);
         models = List.copyOf(models);
         requireNonNull(router, "router is null");
-        middleware = Map.copyOf(middleware);
+        middleware = copyOfNested(middleware);
         requireNonNull(origin, "origin is null");
+        middlewareSecrets = List.copyOf(middlewareSecrets);
+        middlewareSettingNames = copyOfNested(middlewareSettingNames);
+    }
+
+    /**
+     * A configuration without secrets in the middleware settings or names for them (as the environment builds it).
+     *
+     * @param deployments the deployments, in order
+     * @param models      the public models, in order
+     * @param router      retry and breaker settings
+     * @param middleware  settings per middleware name, as raw texts by setting key
+     * @param origin      where it came from
+     */
+    public RoutingConfig(List<Deployment> deployments, List<Model> models, Router router,
+                         Map<String, Map<String, String>> middleware, String origin) {
+        this(deployments, models, router, middleware, origin, List.of(), Map.of());
+    }
+
+    /**
+     * Every value that came from a secret reference, the deployments' and the middleware's.
+     *
+     * @return the texts to mask
+     */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        deployments.forEach(deployment -> secrets.addAll(deployment.secrets()));
+        secrets.addAll(middlewareSecrets);
+        return List.copyOf(secrets);
+    }
+
+    /**
+     * How messages name one middleware setting.
+     *
+     * @param middleware the middleware's name
+     * @param key        the setting's key
+     * @return such as {@code gw.yaml:21:16: middleware.ratelimit.rpm}, or the key alone
+     */
+    public String middlewareSettingName(String middleware, String key) {
+        return middlewareSettingNames.getOrDefault(middleware, Map.of()).getOrDefault(key, key);
+    }
+
+    private static Map<String, Map<String, String>> copyOfNested(Map<String, Map<String, String>> map) {
+        Map<String, Map<String, String>> copy = new HashMap<>();
+        map.forEach((name, settings) -> copy.put(name, Map.copyOf(settings)));
+        return Map.copyOf(copy);
     }
 
     /**
@@ -51,9 +104,11 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
      *                 a map as {@code k=v,k2=v2}); secret references already resolved
      * @param secrets  the values that came from secret references, masked wherever they appear
      * @param where    where it was declared, for messages: {@code gw.yaml:3:5} or {@code LLM_BACKENDS}
+     * @param settingNames how messages name each setting, by key: {@code gw.yaml:14:5: deployments[1].settings.base_url}
+     *                     (what a {@code SettingSource.nameOf} for the file returns); a key not listed is named by itself
      */
     public record Deployment(String name, String type, Map<String, String> settings, List<String> secrets,
-                             String where) {
+                             String where, Map<String, String> settingNames) {
         /** Copies. */
         public Deployment {
             requireNonNull(name, "name is null");
@@ -61,6 +116,39 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
             settings = Map.copyOf(settings);
             secrets = List.copyOf(secrets);
             requireNonNull(where, "where is null");
+            settingNames = Map.copyOf(settingNames);
+        }
+
+        /**
+         * A deployment whose settings are named by their keys (as the environment builds it).
+         *
+         * @param name     unique among the deployments
+         * @param type     the backend type
+         * @param settings the settings as raw text by key
+         * @param secrets  the values that came from secret references
+         * @param where    where it was declared
+         */
+        public Deployment(String name, String type, Map<String, String> settings, List<String> secrets, String where) {
+            this(name, type, settings, secrets, where, Map.of());
+        }
+
+        /**
+         * How messages name one setting.
+         *
+         * @param key the setting's key
+         * @return such as {@code gw.yaml:14:5: deployments[1].settings.base_url}, or the key alone
+         */
+        public String settingName(String key) {
+            return settingNames.getOrDefault(key, key);
+        }
+
+        /** Settings holding a secret are shown as {@code ****}, so printing a deployment prints no secret. */
+        @Override
+        public String toString() {
+            Map<String, String> shown = new TreeMap<>();
+            settings.forEach((key, value) -> shown.put(key, secrets.stream()
+                    .anyMatch(secret -> !secret.isEmpty() && value.contains(secret)) ? "****" : value));
+            return "Deployment[name=" + name + ", type=" + type + ", settings=" + shown + ", where=" + where + "]";
         }
     }
 
