@@ -31,6 +31,7 @@ import io.llmgateway.host.backends.EnvironmentRouting;
 import io.llmgateway.host.backends.PluginDeployments;
 import io.llmgateway.host.chat.CallsInFlight;
 import io.llmgateway.host.chat.MiddlewareChain;
+import io.llmgateway.host.config.ConfigReloader;
 import io.llmgateway.host.config.Environment;
 import io.llmgateway.host.config.HostSettings;
 import io.llmgateway.host.config.KeysFileWatcher;
@@ -70,9 +71,12 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final Optional<ConfigReloader> reloader;
 
     private Gateway(GatewayConfig config, Router router, MiddlewareChain chain, GatewayMetrics metrics,
-                    RequestLog requestLog, ScheduledExecutorService scheduler, Clock clock) {
+                    RequestLog requestLog, ScheduledExecutorService scheduler, Clock clock,
+                    Optional<ConfigReloader> reloader) {
+        this.reloader = reloader;
         this.config = config;
         this.router = router;
         this.chain = chain;
@@ -100,17 +104,20 @@ public final class Gateway implements AutoCloseable {
                 .ifPresent(problem -> {
                     throw new GatewayStartupException(problem);
                 });
+        Optional<ConfigReloader.Loaded> file = config.configFile().map(path -> loadFile(path, environment));
         // every loaded plugin's settings are checked, enabled or not: a typo stops start-up either way
         Map<Object, PluginSettings> scoped = new IdentityHashMap<>();
         List<String> secrets = new ArrayList<>(Secrets.namedInVariables(environment.variables()));
+        file.ifPresent(loaded -> secrets.addAll(loaded.config().secrets()));
         for (LoadedPlugin plugin : catalog.plugins()) {
             for (BackendProvider provider : plugin.backends()) {
                 scoped.put(provider, bind("backend " + provider.type(), provider.descriptor(), environment));
             }
             for (MiddlewareProvider provider : plugin.middleware()) {
-                scoped.put(provider, bind("middleware " + provider.name(), provider.descriptor(), environment));
+                scoped.put(provider, middlewareSettings(provider, environment, file.map(ConfigReloader.Loaded::config)));
             }
         }
+        file.ifPresent(loaded -> unknownMiddleware(loaded.config(), catalog));
         scoped.values().forEach(settings -> secrets.addAll(settings.secrets()));
         Secrets configured = Secrets.of(secrets);
         Secrets.install(configured);
@@ -126,7 +133,9 @@ public final class Gateway implements AutoCloseable {
             Optional<TenantKeysFile> keysFile = config.keysFile().map(path -> keysFile(path, scheduler, keys, installSecrets));
             PluginDeployments deployments = new PluginDeployments(catalog, environment, metrics.pluginMetrics(), scheduler,
                                                                   clock, keysFile);
-            router = startRouter(config, deployments, metrics, clock);
+            router = file.isPresent()
+                    ? startRouter(file.get().config(), deployments, metrics, clock)
+                    : startRouter(config, deployments, metrics, clock);
             routerRef.set(router);
             base.set(configured.and(deployments.secrets()));
             installSecrets.run();
@@ -151,14 +160,66 @@ public final class Gateway implements AutoCloseable {
                 state.config().deployment(model.targets().getFirst().deployment())
                         .ifPresent(deployment -> metrics.prepare(deployment.type(), model.name()));
             }
+            Router routing = router;
+            Optional<ConfigReloader> reloader = file.map(loaded -> ConfigReloader.start(
+                    config.configFile().orElseThrow(), loaded, config.configPoll(), scheduler, environment, next -> {
+                        routing.reload(next);
+                        base.set(configured.and(deployments.secrets()).and(next.secrets()));
+                        installSecrets.run();
+                    }, metrics.pluginMetrics()));
             return new Gateway(config, router, new MiddlewareChain(middleware), metrics,
-                               new RequestLog(logSink, metrics.droppedLogLines()), scheduler, clock);
+                               new RequestLog(logSink, metrics.droppedLogLines()), scheduler, clock, reloader);
         } catch (RuntimeException e) {
             if (router != null) {
                 router.close();
             }
             scheduler.shutdownNow();
             throw e;
+        }
+    }
+
+    /** The router over the deployments of the configuration file. */
+    private static Router startRouter(RoutingConfig file, PluginDeployments deployments, GatewayMetrics metrics,
+                                      Clock clock) {
+        try {
+            return new Router(file, deployments, clock, () -> ThreadLocalRandom.current().nextLong(),
+                              new RouterMetrics(metrics.pluginMetrics()));
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
+    }
+
+    private static ConfigReloader.Loaded loadFile(Path path, Environment environment) {
+        try {
+            return ConfigReloader.load(path, environment);
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
+    }
+
+    /** A middleware's settings: its section of the file when the file has one, else the environment. */
+    private static PluginSettings middlewareSettings(MiddlewareProvider provider, Environment environment,
+                                                     Optional<RoutingConfig> file) {
+        String what = "middleware " + provider.name();
+        Optional<Map<String, String>> section = file.map(RoutingConfig::middleware).map(all -> all.get(provider.name()));
+        if (section.isEmpty()) {
+            return bind(what, provider.descriptor(), environment);
+        }
+        try {
+            return PluginSettings.bind(what, provider.descriptor(), section.get(),
+                                       key -> file.get().middlewareSettingName(provider.name(), key));
+        } catch (PluginConfigurationException e) {
+            throw new GatewayStartupException(e.getMessage(), e);
+        }
+    }
+
+    private static void unknownMiddleware(RoutingConfig file, PluginCatalog catalog) {
+        List<String> loaded = catalog.middleware().stream().map(provided -> provided.provider().name()).toList();
+        for (String name : file.middleware().keySet()) {
+            if (!loaded.contains(name)) {
+                throw new GatewayStartupException(file.origin() + ": middleware." + name + " configures a middleware no"
+                                                          + " loaded plugin provides; loaded: " + String.join(", ", loaded));
+            }
         }
     }
 
@@ -266,6 +327,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        reloader.ifPresent(ConfigReloader::close);
         router.close();
         requestLog.close();
         scheduler.shutdownNow();

@@ -65,6 +65,23 @@ final class RunningGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * GETs a path.
+     *
+     * @param path the path
+     * @return the response
+     */
+    HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Gateway gateway() {
         return gateway;
     }

@@ -70,7 +70,7 @@ public final class PluginDeployments implements Router.DeploymentFactory {
                 : "deployment " + deployment.name() + " (" + deployment.type() + ")";
         PluginSettings settings = FROM_ENVIRONMENT.equals(deployment.where())
                 ? PluginSettings.bind(what, provider.descriptor(), environment)
-                : PluginSettings.bind(what, provider.descriptor(), deployment.settings(), deployment.where() + " settings");
+                : PluginSettings.bind(what, provider.descriptor(), deployment.settings(), deployment::settingName);
         List<String> found = new ArrayList<>(settings.secrets());
         found.addAll(deployment.secrets());
         synchronized (secrets) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.llmgateway.api.PluginConfig;
@@ -65,16 +66,17 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
      * @param what       the instance as messages name it, such as {@code deployment anthropic-a (api)}
      * @param descriptor its plugin's descriptor
      * @param texts      the texts by key
-     * @param where      where the section is, for messages, such as {@code gw.yaml:4:5 deployments[0].settings}
+     * @param nameOf     how messages name a key, such as {@code gw.yaml:14:5: deployments[1].settings.base_url}
      * @return the settings; the raw variables are empty (an instance from the file reads no environment)
      * @throws PluginConfigurationException one line naming the key
      */
-    public static PluginSettings bind(String what, PluginDescriptor descriptor, Map<String, String> texts, String where) {
+    public static PluginSettings bind(String what, PluginDescriptor descriptor, Map<String, String> texts,
+                                      Function<String, String> nameOf) {
         Set<String> keys = descriptor.settings().stream().map(SettingSpec::key).collect(Collectors.toSet());
         for (String key : texts.keySet()) {
             if (!keys.contains(key)) {
                 String near = UnclaimedSettings.closest(key, keys).map(match -> " (did you mean " + match + "?)").orElse("");
-                throw new PluginConfigurationException(what + ": " + where + "." + key + " is not a setting of "
+                throw new PluginConfigurationException(what + ": " + nameOf.apply(key) + " is not a setting of "
                                                                + descriptor.name() + near + "; its settings: "
                                                                + String.join(", ", keys.stream().sorted().toList()));
             }
@@ -87,7 +89,7 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
 
             @Override
             public String nameOf(SettingSpec<?> spec) {
-                return where + "." + spec.key();
+                return nameOf.apply(spec.key());
             }
         };
         Settings settings;
