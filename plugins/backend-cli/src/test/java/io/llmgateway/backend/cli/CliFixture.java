@@ -171,6 +171,10 @@ final class CliFixture implements AutoCloseable {
         return context.counter(name);
     }
 
+    double gauge(String name) {
+        return context.gauge(name);
+    }
+
     /** Every line the fake processes of this fixture received on stdin. */
     List<String> transcript() {
         try {
