@@ -77,7 +77,8 @@ final class Admission {
         }
         long warm = sessions.warm();
         Optional<String> failure = backoff.lastFailure();
-        if (warm > 0 || (settings.poolSize() == 0 && failure.isEmpty())) {
+        // while the usage limit holds nothing is spawned, so fewer warm sessions than the pool's are no warming up
+        if (warm > 0 || (settings.poolSize() == 0 && failure.isEmpty()) || allowance.holding(clock.instant()).isPresent()) {
             return new BackendHealth(BackendHealth.State.UP, warm + " warm session(s)"
                     + allowance.note(clock.instant()).map(note -> "; " + note).orElse(""));
         }

@@ -71,7 +71,7 @@ final class CliErrors {
                     .withFailureKind(FailureKind.DEPLOYMENT_BROKEN);
         }
         if ("prompt_too_long".equals(result.getString("terminal_reason", ""))
-                || detail.toLowerCase(Locale.ROOT).startsWith("prompt is too long")) {
+                || detail.toLowerCase(Locale.ROOT).contains("prompt is too long")) {
             return new GatewayException(400, "invalid_request_error", Optional.of("context_length_exceeded"),
                                         Optional.of("messages"),
                                         "The conversation does not fit the model's context window: " + detail)
