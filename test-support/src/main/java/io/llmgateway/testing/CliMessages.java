@@ -137,6 +137,76 @@ final class CliMessages {
                 .build();
     }
 
+    /** {@return a {@code rate_limit_event} carrying the allowance the upstream's headers reported} */
+    static JsonObject rateLimitEvent(String sessionId, JsonObject rateLimitInfo) {
+        return line("rate_limit_event", sessionId).add("rate_limit_info", rateLimitInfo).build();
+    }
+
+    /**
+     * {@return {@code rate_limit_info} as 2.1.328 derives it from the {@code anthropic-ratelimit-unified-*} headers:
+     * {@code rejected} with the overage refused too, {@code allowed_warning} past a threshold, or {@code allowed}}
+     */
+    static JsonObject rateLimitInfo(String status, long resetsAt, String window, double utilization) {
+        JsonObjectBuilder info = Jsons.object().add("status", status).add("resetsAt", resetsAt).add("rateLimitType", window);
+        if (status.equals("rejected")) {
+            info.add("overageStatus", "rejected").add("overageDisabledReason", "org_level_disabled");
+        } else if (status.equals("allowed_warning")) {
+            info.add("utilization", utilization);
+        }
+        info.add("isUsingOverage", false);
+        if (status.equals("allowed_warning")) {
+            info.add("surpassedThreshold", 0.9);
+        }
+        JsonObjectBuilder windowInfo = Jsons.object().add("utilization", utilization).add("resetsAt", resetsAt)
+                .add("status", status);
+        return info.add("unifiedWindows", Jsons.object().add(window, windowInfo)).build();
+    }
+
+    /**
+     * {@return the synthetic {@code assistant} line of a turn refused for the usage limit: its text is the CLI's
+     * notice, {@code error} {@code rate_limit}, {@code api_error} {@code usage_limit_reached} and the allowance in
+     * {@code api_error_params}}
+     */
+    static JsonObject usageLimitAssistant(String sessionId, String text, JsonObject rateLimitInfo) {
+        JsonObject message = AnthropicEvents.message(UUID.randomUUID().toString(), "<synthetic>",
+                Jsons.array().add(AnthropicEvents.textBlock(text)).build(), "stop_sequence", "", Usage.of(0, 0));
+        JsonObjectBuilder info = Jsons.object();
+        rateLimitInfo.forEach((name, value) -> {
+            if (!name.equals("unifiedWindows")) {
+                info.add(name, value);
+            }
+        });
+        return line("assistant", sessionId)
+                .add("message", message)
+                .add("parent_tool_use_id", JsonValue.NULL)
+                .add("error", "rate_limit")
+                .add("is_api_error_message", true)
+                .add("api_error_status", 429)
+                .add("api_error", "usage_limit_reached")
+                .add("api_error_params", Jsons.object().add("rate_limit_info", info))
+                .add("api_error_type", "rate_limit_error")
+                .build();
+    }
+
+    /** {@return the result of a turn refused for the usage limit, as 2.1.328 writes it} */
+    static JsonObject usageLimitResult(String sessionId, String text, int numTurns, long durationMs) {
+        return result("success", true, sessionId, numTurns, Usage.of(0, 0), durationMs)
+                .add("result", text)
+                .add("stop_reason", "stop_sequence")
+                .add("terminal_reason", "api_error")
+                .add("api_error_status", 429)
+                .add("api_error_type", "rate_limit_error")
+                .add("api_error", "usage_limit_reached")
+                .build();
+    }
+
+    /** {@return the only line older CLIs wrote for a turn refused for the usage limit: {@code TEXT|RESETS_AT}} */
+    static JsonObject olderUsageLimitResult(String sessionId, long resetsAt, int numTurns, long durationMs) {
+        return result("success", true, sessionId, numTurns, Usage.of(0, 0), durationMs)
+                .add("result", "Claude AI usage limit reached|" + resetsAt)
+                .build();
+    }
+
     private static JsonObjectBuilder result(String subtype, boolean isError, String sessionId, int numTurns, Usage usage,
                                             long durationMs) {
         return line("result", sessionId)

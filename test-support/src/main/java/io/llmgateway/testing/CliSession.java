@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +38,11 @@ final class CliSession {
             .collect(Collectors.joining(" "));
     /** What the terminal UI prints on {@code /clear}: clear screen, clear scrollback, cursor home. */
     private static final String CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+    /** How the CLI names the reset of a five-hour window ({@code 5:37pm}) and of a weekly one ({@code Dec 6, 4:37pm}). */
+    private static final DateTimeFormatter FIVE_HOUR_RESET = DateTimeFormatter.ofPattern("h:mma", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WEEKLY_RESET = DateTimeFormatter.ofPattern("MMM d, h:mma", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     /** How long a hung process outlives its stdin, so a leaked one does not live forever. */
     private static final Duration HUNG_LIFETIME = Duration.ofMinutes(10);
 
@@ -51,6 +60,8 @@ final class CliSession {
     private final List<String> conversation = new ArrayList<>();
     private int turnsReceived;
     private int conversationTurns;
+    /** The allowance last reported in a {@code rate_limit_event}: the real CLI writes one only when it changes. */
+    private JsonObject reportedAllowance;
 
     CliSession(Behaviour behaviour, String model, String systemPrompt, CliOutput out) {
         this.behaviour = behaviour;
@@ -162,6 +173,11 @@ final class CliSession {
             apiError(behaviour.errorStatus(), held, started);
             return;
         }
+        Behaviour.UsageLimit limit = behaviour.usageLimit();
+        if (limit != null && limit.refuses(number, Instant.now().getEpochSecond())) {
+            usageLimit(limit, held, started);
+            return;
+        }
         String reply = replyText(text);
         List<String> deltas = words(reply);
         Duration delay = text.contains(SLOW_MARKER) ? SLOW_DELTA_DELAY : behaviour.deltaDelay();
@@ -192,7 +208,45 @@ final class CliSession {
         event(AnthropicEvents.contentBlockStop(0));
         event(AnthropicEvents.messageDelta("end_turn", null, deltas.size()));
         event(AnthropicEvents.messageStop());
+        if (number == behaviour.usageWarningOnTurn()) {
+            report(CliMessages.rateLimitInfo("allowed_warning", resetsAt(), "five_hour", 0.92));
+        } else if (reportedAllowance != null && !"allowed".equals(reportedAllowance.getString("status"))) {
+            report(CliMessages.rateLimitInfo("allowed", resetsAt(), "five_hour", 0.2));
+        }
         out.json(CliMessages.success(sessionId, reply, held, usage, millisSince(started)));
+    }
+
+    /**
+     * A turn refused for the subscription's usage limit, in the lines of the limit's form: 2.1.328's
+     * {@code rate_limit_event} (when the allowance changed), the synthetic notice and the error result, or older
+     * CLIs' error result alone. No stream events: the model was never called.
+     */
+    private void usageLimit(Behaviour.UsageLimit limit, int held, long started) {
+        if (limit.form().equals("result")) {
+            out.json(CliMessages.olderUsageLimitResult(sessionId, limit.resetsAt(), held, millisSince(started)));
+            return;
+        }
+        boolean weekly = limit.form().equals("weekly");
+        JsonObject info = CliMessages.rateLimitInfo("rejected", limit.resetsAt(), weekly ? "seven_day" : "five_hour", 1);
+        report(info);
+        String reset = (weekly ? WEEKLY_RESET : FIVE_HOUR_RESET).format(Instant.ofEpochSecond(limit.resetsAt()))
+                .replace("AM", "am").replace("PM", "pm");
+        String text = "You've hit your " + (weekly ? "weekly" : "5-hour") + " limit \u00b7 resets " + reset + " (UTC)";
+        out.json(CliMessages.usageLimitAssistant(sessionId, text, info));
+        out.json(CliMessages.usageLimitResult(sessionId, text, held, millisSince(started)));
+    }
+
+    /** Writes a {@code rate_limit_event} unless the allowance is the one last reported, as the real CLI does. */
+    private void report(JsonObject allowance) {
+        if (!allowance.equals(reportedAllowance)) {
+            out.json(CliMessages.rateLimitEvent(sessionId, allowance));
+            reportedAllowance = allowance;
+        }
+    }
+
+    /** When the window of a warning or a recovered allowance resets: the configured limit's reset, else in an hour. */
+    private long resetsAt() {
+        return behaviour.usageLimit() != null ? behaviour.usageLimit().resetsAt() : Instant.now().getEpochSecond() + 3600;
     }
 
     /** An interrupted turn, in the real CLI's order: the partial message, the interruption, the stream's end. */

@@ -72,6 +72,20 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code FAKE_CLI_ERROR_ON_TURN=n:status}</td><td>turn n fails like an upstream error: a synthetic
  *       {@code assistant} line and a result {@code {"subtype":"success","is_error":true,"api_error_status":status,
  *       "result":"API Error: status ..."}}</td></tr>
+ *   <tr><td>{@code FAKE_CLI_USAGE_LIMIT=turn:resetsAt[:form]}</td><td>the subscription's usage limit: turns from
+ *       {@code turn} on that begin before {@code resetsAt} (epoch seconds) are refused without a model call, as the
+ *       real CLI refuses them; later ones are served again (after a {@code rate_limit_event} {@code allowed}).
+ *       {@code form} {@code event} (the default) is 2.1.328's five-hour limit: a {@code rate_limit_event}
+ *       {@code rejected} with {@code resetsAt} and {@code rateLimitType} (only when the allowance changed, so a
+ *       process's second refusal has none), the synthetic {@code assistant} line "You've hit your 5-hour limit
+ *       · resets 5:37pm (UTC)" with {@code error} {@code rate_limit}, {@code api_error} {@code usage_limit_reached}
+ *       and {@code api_error_params.rate_limit_info}, then the result ({@code is_error}, {@code api_error_status}
+ *       429, {@code api_error} {@code usage_limit_reached}); {@code weekly} the same for the seven-day limit;
+ *       {@code result} the error result alone, {@code "Claude AI usage limit reached|<resetsAt>"}, as older CLIs
+ *       wrote it</td></tr>
+ *   <tr><td>{@code FAKE_CLI_USAGE_WARNING_ON_TURN=n}</td><td>turn n is served with a {@code rate_limit_event}
+ *       {@code allowed_warning} (five-hour window, utilization 0.92) after {@code message_stop}, where 2.1.328
+ *       writes it</td></tr>
  *   <tr><td>{@code FAKE_CLI_TRANSCRIPT=file}</td><td>append every stdin line to the file, flushed, before
  *       acting on it; {@code {pid}} in the name stands for the process id (the {@code pid} of the
  *       {@code initialize} response), so the processes of one launcher can write apart</td></tr>

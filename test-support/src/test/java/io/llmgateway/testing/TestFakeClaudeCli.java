@@ -3,6 +3,7 @@ package io.llmgateway.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -277,6 +278,77 @@ final class TestFakeClaudeCli {
     }
 
     @Test
+    void theUsageLimitRefusesTurnsInTheRealClisLinesUntilItResets() throws Exception {
+        long resetsAt = Instant.now().getEpochSecond() + 3;
+        try (CliProcess cli = CliProcess.fake(dir, Map.of(Behaviour.USAGE_LIMIT, "2:" + resetsAt))) {
+            cli.sendUser("served");
+            assertFalse(cli.turn().getLast().getBoolean("is_error"));
+
+            cli.sendUser("refused");
+            List<JsonObject> refused = cli.turn();
+            assertEquals(List.of("system/init", "system/status", "rate_limit_event", "assistant", "result"), kinds(refused));
+            JsonObject info = refused.get(2).getJsonObject("rate_limit_info");
+            assertEquals("rejected", info.getString("status"));
+            assertEquals(resetsAt, info.getJsonNumber("resetsAt").longValue());
+            assertEquals("five_hour", info.getString("rateLimitType"));
+            JsonObject notice = refused.get(3);
+            assertEquals("rate_limit", notice.getString("error"));
+            assertEquals("usage_limit_reached", notice.getString("api_error"));
+            assertEquals(resetsAt, notice.getJsonObject("api_error_params").getJsonObject("rate_limit_info")
+                    .getJsonNumber("resetsAt").longValue());
+            String text = notice.getJsonObject("message").getJsonArray("content").getJsonObject(0).getString("text");
+            assertTrue(text.matches("You've hit your 5-hour limit \u00b7 resets \\d{1,2}:\\d\\d[ap]m \\(UTC\\)"), text);
+            JsonObject result = refused.getLast();
+            assertTrue(result.getBoolean("is_error"));
+            assertEquals(429, result.getInt("api_error_status"));
+            assertEquals("usage_limit_reached", result.getString("api_error"));
+            assertEquals(text, result.getString("result"));
+
+            cli.sendUser("refused again");
+            assertEquals(List.of("system/init", "system/status", "assistant", "result"), kinds(cli.turn()),
+                         "the allowance did not change: no second rate_limit_event");
+
+            Thread.sleep(Math.max(0, resetsAt * 1000 - System.currentTimeMillis() + 50));
+            cli.sendUser("after the reset");
+            List<JsonObject> served = cli.turn();
+            assertFalse(served.getLast().getBoolean("is_error"));
+            assertEquals("allowed", served.get(served.size() - 2).getJsonObject("rate_limit_info").getString("status"));
+        }
+    }
+
+    @Test
+    void theWeeklyLimitAndOlderClisWords() throws Exception {
+        long resetsAt = Instant.now().getEpochSecond() + 3 * 86_400;
+        try (CliProcess cli = CliProcess.fake(dir.resolve("weekly"), Map.of(Behaviour.USAGE_LIMIT, "1:" + resetsAt + ":weekly"))) {
+            cli.sendUser("refused");
+            List<JsonObject> refused = cli.turn();
+            assertEquals("seven_day", refused.get(2).getJsonObject("rate_limit_info").getString("rateLimitType"));
+            assertTrue(refused.getLast().getString("result").startsWith("You've hit your weekly limit \u00b7 resets "),
+                       refused.getLast().toString());
+        }
+        try (CliProcess cli = CliProcess.fake(dir.resolve("older"), Map.of(Behaviour.USAGE_LIMIT, "1:" + resetsAt + ":result"))) {
+            cli.sendUser("refused");
+            List<JsonObject> refused = cli.turn();
+            assertEquals(List.of("system/init", "system/status", "result"), kinds(refused));
+            assertTrue(refused.getLast().getBoolean("is_error"));
+            assertEquals("Claude AI usage limit reached|" + resetsAt, refused.getLast().getString("result"));
+        }
+    }
+
+    @Test
+    void aWarningComesWithAServedTurnAfterTheStreamEnds() throws Exception {
+        try (CliProcess cli = CliProcess.fake(dir, Map.of(Behaviour.USAGE_WARNING_ON_TURN, "1"))) {
+            cli.sendUser("nearly out");
+            List<JsonObject> turn = cli.turn();
+            assertEquals(List.of("message_stop", "rate_limit_event", "result"), kinds(turn.subList(turn.size() - 3, turn.size())));
+            JsonObject info = turn.get(turn.size() - 2).getJsonObject("rate_limit_info");
+            assertEquals("allowed_warning", info.getString("status"));
+            assertEquals(0.92, info.getJsonNumber("utilization").doubleValue());
+            assertEquals("echo: nearly out [turn=1]", turn.getLast().getString("result"));
+        }
+    }
+
+    @Test
     void failingAtStartExitsAtOnceWithAMessage() throws Exception {
         try (CliProcess cli = CliProcess.fake(dir, Map.of(Behaviour.FAIL_START, "no credentials"))) {
             assertEquals(1, cli.exitStatus());
@@ -335,6 +407,9 @@ final class TestFakeClaudeCli {
         IllegalArgumentException badValue = assertThrows(IllegalArgumentException.class,
                 () -> FakeClaudeCli.launcher(dir, Map.of(Behaviour.ERROR_ON_TURN, "529")));
         assertTrue(badValue.getMessage().contains("TURN:STATUS"), badValue.getMessage());
+        IllegalArgumentException badForm = assertThrows(IllegalArgumentException.class,
+                () -> FakeClaudeCli.launcher(dir, Map.of(Behaviour.USAGE_LIMIT, "1:1796319436:monthly")));
+        assertTrue(badForm.getMessage().contains("TURN:RESETS_AT[:FORM]"), badForm.getMessage());
     }
 
     /** {@return each line's kind: its type, with the subtype for system lines and the event type for stream events} */

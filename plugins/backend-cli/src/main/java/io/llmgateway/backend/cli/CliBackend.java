@@ -1,13 +1,16 @@
 package io.llmgateway.backend.cli;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.Capacity;
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatRequest;
 import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.api.SessionInfo;
@@ -20,7 +23,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * Serves chat completions from the session pool: one CLI turn per request (or, with the client's functions,
  * one part of a turn: up to the model's calls, then from their results on), retried once on another session
  * when a process dies before the client saw anything (for a non-streamed request, at any point of its turn:
- * its answer is held back until the turn ends).
+ * its answer is held back until the turn ends). A turn the subscription's usage limit refused fails the request
+ * with {@link FailureKind#QUOTA_EXHAUSTED} and makes the pool refuse the next ones at once until the reset.
  */
 final class CliBackend implements Backend {
 
@@ -32,11 +36,13 @@ final class CliBackend implements Backend {
 
     private final CliSettings settings;
     private final SessionPool pool;
+    private final Clock clock;
     private final System.Logger log;
 
-    CliBackend(CliSettings settings, SessionPool pool, System.Logger log) {
+    CliBackend(CliSettings settings, SessionPool pool, Clock clock, System.Logger log) {
         this.settings = settings;
         this.pool = pool;
+        this.clock = clock;
         this.log = log;
     }
 
@@ -83,14 +89,17 @@ final class CliBackend implements Backend {
                         return;
                     }
                     case TurnOutcome.Failed failed -> throw failed.error();
+                    case TurnOutcome.OutOfUsage out -> throw out.limit().failure(clock.instant());
                     case TurnOutcome.ClientGone gone -> throw gone.cause();
                     case TurnOutcome.Died died -> {
                         if (pending == null && died.emittedAnything()) {
-                            throw GatewayException.badGateway("The claude session serving this request died mid-answer");
+                            throw GatewayException.badGateway("The claude session serving this request died mid-answer")
+                                    .withFailureKind(FailureKind.SERVER);
                         }
                         if (attempt > 1) {
                             throw GatewayException.badGateway("The claude session serving this request died, and so did"
-                                                                      + " the one it was retried on");
+                                                                      + " the one it was retried on")
+                                    .withFailureKind(FailureKind.SERVER);
                         }
                         log.log(WARNING, "request " + exchange.requestId() + ": session died before the client saw"
                                 + " anything (status " + died.exitStatus()
@@ -133,6 +142,9 @@ final class CliBackend implements Backend {
             if (outcome instanceof TurnOutcome.AwaitingTools) {
                 pool.park(session);
             } else {
+                if (outcome instanceof TurnOutcome.OutOfUsage out) {
+                    pool.usageLimitReached(out.limit()); // before the session is free, so no waiter sends it a turn
+                }
                 pool.release(session, isUsable(outcome), reasonOf(outcome));
             }
         }
@@ -141,6 +153,12 @@ final class CliBackend implements Backend {
     @Override
     public BackendHealth health() {
         return pool.health();
+    }
+
+    /** Idle sessions now, out of the pool and its overflow (none free while the usage limit holds). */
+    @Override
+    public Optional<Capacity> capacity() {
+        return Optional.of(pool.capacity());
     }
 
     @Override
@@ -158,6 +176,7 @@ final class CliBackend implements Backend {
             case TurnOutcome.Answered answered -> true;
             case TurnOutcome.AwaitingTools awaiting -> true;
             case TurnOutcome.Failed failed -> failed.sessionUsable();
+            case TurnOutcome.OutOfUsage out -> true;
             case TurnOutcome.ClientGone gone -> gone.sessionUsable();
             case TurnOutcome.Died died -> false;
             case null -> false;

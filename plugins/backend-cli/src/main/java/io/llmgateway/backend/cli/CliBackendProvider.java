@@ -44,6 +44,6 @@ public final class CliBackendProvider implements BackendProvider {
         SessionPool pool = new SessionPool(settings, launcher, new PoolMetrics(context.metrics()), context.clock(),
                                            context.logger(), context.scheduler(), failedListed);
         pool.start();
-        return new CliBackend(settings, pool, context.logger());
+        return new CliBackend(settings, pool, context.clock(), context.logger());
     }
 }

@@ -36,6 +36,7 @@ final class CliSession {
     private final Origin origin;
     private final Clock clock;
     private final PoolMetrics metrics;
+    private final Allowance allowance;
     private final ToolHost tools = new ToolHost();
     private final Instant created;
     private final AtomicLong requests = new AtomicLong();
@@ -53,12 +54,13 @@ final class CliSession {
     private volatile Set<String> awaitedCalls = Set.of();
     private volatile Instant awaitingUntil = Instant.MAX;
 
-    CliSession(String id, SessionKey key, Origin origin, Clock clock, PoolMetrics metrics) {
+    CliSession(String id, SessionKey key, Origin origin, Clock clock, PoolMetrics metrics, Allowance allowance) {
         this.id = id;
         this.key = key;
         this.origin = origin;
         this.clock = clock;
         this.metrics = metrics;
+        this.allowance = allowance;
         this.created = clock.instant();
         this.lastActive = created;
     }
@@ -106,7 +108,8 @@ final class CliSession {
      * context is not) with the whole dialogue in one turn, listing the request's functions first. The
      * request's log line gets the time of the CLI's turn ({@code cli_turn_ms}: user line written, or results
      * given, to the answer's end) and of a {@code /clear} done first ({@code cli_reset_ms}), so the gateway's
-     * own share of the latency can be told apart.
+     * own share of the latency can be told apart, and the subscription's allowance when the turn's
+     * {@code rate_limit_event} says it is near or at its limit ({@code cli_usage}).
      *
      * @param conversation the request's dialogue
      * @param start        how the lease says to begin
@@ -151,6 +154,12 @@ final class CliSession {
             outcome = turn.start(conversation.userTurn(start == SessionPool.Start.CONTINUE, requestTools.instruction()));
         }
         exchange.annotateMillis("cli_turn_ms", Duration.ofNanos(System.nanoTime() - turnStart));
+        turn.reported().ifPresent(info -> {
+            allowance.reported(info);
+            if (!info.status().equals("allowed")) {
+                exchange.annotate("cli_usage", info.describe());
+            }
+        });
         turnsHeld++;
         lastActive = clock.instant();
         remember(conversation, requestTools.offered(), outcome);

@@ -31,7 +31,8 @@ import io.llmgateway.api.ValueTypes;
  * @param defaultSystemPrompt the system prompt of requests that bring none, and of warm sessions
  *                            ({@code LLM_CLI_SYSTEM_PROMPT})
  * @param workRoot            where session directories go ({@code LLM_CLI_WORK_DIR}, a new temp dir)
- * @param retryAfter          the {@code Retry-After} sent with 429/503 answers the CLI reports without one
+ * @param retryAfter          the {@code Retry-After} sent with 429/503 answers the CLI reports without one, and
+ *                            the hold of a usage limit the CLI names no reset time for
  *                            ({@code LLM_CLI_RETRY_AFTER}, 10 s)
  * @param toolResultTimeout   how long a session waits for the client to bring the results of the tool calls it
  *                            answered with, before its turn is interrupted and it is reset
@@ -98,7 +99,9 @@ record CliSettings(String command,
                     "work_dir", ValueTypes.path(), "where each session gets its working and config directory")
             .env("LLM_CLI_WORK_DIR").defaultText("a new temporary directory");
     static final SettingSpec<Duration> RETRY_AFTER = SettingSpec.of(
-                    "retry_after", ValueTypes.duration(), "the Retry-After of 429 and 503 answers the CLI gives none for")
+                    "retry_after", ValueTypes.duration(),
+                    "the Retry-After of 429 and 503 answers the CLI gives none for (and how long a usage limit"
+                            + " without a reset time holds)")
             .env("LLM_CLI_RETRY_AFTER").defaultValue(Duration.ofSeconds(10));
     static final SettingSpec<Duration> TOOL_RESULT_TIMEOUT = SettingSpec.of(
                     "tool_result_timeout", ValueTypes.duration(),

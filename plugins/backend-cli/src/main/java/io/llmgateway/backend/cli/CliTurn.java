@@ -75,6 +75,10 @@ final class CliTurn {
     /** The {@code StructuredOutput} inputs the model began: a second means the CLI refused the first. */
     private int structuredCalls;
     private final StringBuilder structuredText = new StringBuilder();
+    /** The allowance the turn's last {@code rate_limit_event} reported. */
+    private RateLimitInfo reported;
+    /** The synthetic {@code assistant} line the CLI writes for a failed API call, or an empty object. */
+    private JsonObject apiErrorNotice = JsonValue.EMPTY_JSON_OBJECT;
 
     CliTurn(CliProcess process, ToolSet tools, boolean structured, boolean streamed, ChatSink sink, StopMatcher stops,
             TokenBudget budget, Instant deadline, Clock clock, Duration retryAfter) {
@@ -139,6 +143,10 @@ final class CliTurn {
                             return calling.get();
                         }
                     }
+                    case CliProcess.Event.Line line when line.type().equals("rate_limit_event") ->
+                            RateLimitInfo.of(line.json().get("rate_limit_info")).ifPresent(info -> reported = info);
+                    case CliProcess.Event.Line line when line.type().equals("assistant")
+                            && line.json().getBoolean("is_api_error_message", false) -> apiErrorNotice = line.json();
                     case CliProcess.Event.Line ignored -> {
                         // init, status, assistant summaries, tool results and line types we do not need
                     }
@@ -259,7 +267,13 @@ final class CliTurn {
     private TurnOutcome finish(JsonObject result) {
         // a turn the gateway cut short ends as interrupted; that is not a failure
         if (cutReason == null && result.getBoolean("is_error", false)) {
-            return new TurnOutcome.Failed(CliErrors.fromResult(result, retryAfter), true);
+            // the notice's text never reaches the client: the CLI writes no stream events for it
+            Optional<UsageLimit> limit = UsageLimit.ofRefusedTurn(result, apiErrorNotice, reported(), clock.instant(),
+                                                                  retryAfter);
+            if (limit.isPresent()) {
+                return new TurnOutcome.OutOfUsage(limit.get());
+            }
+            return new TurnOutcome.Failed(CliErrors.fromResult(result, apiErrorNotice, retryAfter), true);
         }
         if (cutReason == null && !"success".equals(result.getString("subtype", ""))) {
             return new TurnOutcome.Failed(CliErrors.unfinished(result), true);
@@ -286,6 +300,15 @@ final class CliTurn {
             return new TurnOutcome.ClientGone(e, true);
         }
         return new TurnOutcome.Answered(answered.toString(), cutReason != null);
+    }
+
+    /**
+     * What the turn's last {@code rate_limit_event} said about the subscription's allowance.
+     *
+     * @return the allowance, empty when the turn reported none (the CLI reports only changes)
+     */
+    Optional<RateLimitInfo> reported() {
+        return Optional.ofNullable(reported);
     }
 
     private FinishReason finishReason(JsonObject result) {

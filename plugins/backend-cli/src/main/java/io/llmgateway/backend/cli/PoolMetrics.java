@@ -1,6 +1,7 @@
 package io.llmgateway.backend.cli;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import io.llmgateway.api.PluginMetrics;
 
@@ -21,8 +22,12 @@ final class PoolMetrics {
     private final PluginMetrics.Counter toolContinuations;
     private final PluginMetrics.Counter toolResultTimeouts;
     private final PluginMetrics.Histogram spawnSeconds;
+    private final PluginMetrics.Counter usageWarnings;
+    private final PluginMetrics.Counter usageRefusals;
+    private final PluginMetrics metrics;
 
     PoolMetrics(PluginMetrics metrics) {
+        this.metrics = metrics;
         coldStarts = metrics.counter("llm_cli_cold_starts_total",
                                      "Requests served by a session spawned for them (no warm session was free)", Map.of());
         recycles = metrics.counter("llm_cli_recycles_total",
@@ -47,6 +52,22 @@ final class PoolMetrics {
         spawnSeconds = metrics.histogram("llm_cli_spawn_seconds",
                                          "Time from spawning a CLI process to its answer to initialize", SPAWN_BUCKETS,
                                          Map.of());
+        usageWarnings = metrics.counter("llm_cli_usage_warnings_total",
+                                        "Turns served while the Claude subscription's usage was near its limit"
+                                                + " (rate_limit_event allowed_warning)", Map.of());
+        usageRefusals = metrics.counter("llm_cli_usage_limit_refusals_total",
+                                        "Requests refused for the Claude subscription's usage limit (the turn that ran"
+                                                + " into it, and those refused at once until it resets)", Map.of());
+    }
+
+    /**
+     * Shows whether the pool refuses requests for the usage limit, as the gauge {@code llm_cli_usage_limited}.
+     *
+     * @param limited whether it does now
+     */
+    void watchUsageLimit(BooleanSupplier limited) {
+        metrics.gauge("llm_cli_usage_limited", "1 while the Claude subscription's usage limit is reached and requests"
+                + " fail at once, else 0", () -> limited.getAsBoolean() ? 1 : 0, Map.of());
     }
 
     void coldStart() {
@@ -84,5 +105,13 @@ final class PoolMetrics {
 
     void toolResultTimeout() {
         toolResultTimeouts.increment();
+    }
+
+    void usageWarning() {
+        usageWarnings.increment();
+    }
+
+    void usageRefusal() {
+        usageRefusals.increment();
     }
 }

@@ -40,6 +40,11 @@ final class PoolSessions {
                 .toList();
     }
 
+    /** How many sessions, of any key, are idle with their process running: able to take a turn now. */
+    long idle() {
+        return count(s -> s.state() == CliSession.State.IDLE && s.isAlive());
+    }
+
     /** The sessions of a key whose turn waits for tool results (one whose process ends is replaced at once). */
     List<CliSession> awaitingTools(SessionKey key) {
         return sessions.stream()

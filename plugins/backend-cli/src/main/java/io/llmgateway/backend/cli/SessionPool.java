@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import io.llmgateway.api.BackendHealth;
+import io.llmgateway.api.Capacity;
 import io.llmgateway.api.ClientDisconnectedException;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.SessionInfo;
 
@@ -35,6 +37,7 @@ import static java.lang.System.Logger.Level.WARNING;
  *     <li>{@link Staffing}: pre-warming, overflow, replacement and retirement, with {@link SpawnBackoff};</li>
  *     <li>{@link Leases}: a chosen session as the request's lease (continuing or reset, cold start);</li>
  *     <li>{@link Admission}: whether requests can be taken at all, the 503s, the health;</li>
+ *     <li>{@link Allowance}: the subscription's usage limit, which refuses requests at once until it resets;</li>
  *     <li>{@link Maintenance}: the once-a-second tick (forget, replace, retire, keep-alive pings);</li>
  *     <li>{@link SessionLifecycle}: starting, pinging, resetting and stopping processes, on threads of its own.</li>
  * </ul>
@@ -64,6 +67,7 @@ final class SessionPool implements AutoCloseable {
     private final Maintenance maintenance;
     private final Leases leases;
     private final RejectedSchemas rejectedSchemas = new RejectedSchemas();
+    private final Allowance allowance;
     private boolean closed;
     private ScheduledFuture<?> ticks;
 
@@ -76,9 +80,11 @@ final class SessionPool implements AutoCloseable {
         this.log = log;
         this.scheduler = scheduler;
         this.queue = new WaitingRequests(settings.queueCapacity());
+        this.allowance = new Allowance(metrics);
         this.lifecycle = new SessionLifecycle(launcher, settings, metrics, log, new LifecycleEvents());
-        this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, clock, log);
-        this.admission = new Admission(settings, sessions, backoff, clock);
+        this.staffing = new Staffing(settings, sessions, queue, backoff, lifecycle, metrics, allowance, clock, log);
+        this.admission = new Admission(settings, sessions, backoff, allowance, clock);
+        metrics.watchUsageLimit(() -> allowance.holding(clock.instant()).isPresent());
         this.maintenance = new Maintenance(sessions, staffing, settings.keepAliveInterval(), failedListed, metrics, log);
         this.leases = new Leases(staffing, metrics);
     }
@@ -109,7 +115,8 @@ final class SessionPool implements AutoCloseable {
      * @param deadline   when the request times out
      * @param clientGone whether the request's client has closed its connection (looked at while it waits)
      * @return the session, reserved for the caller until {@link #release}
-     * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes
+     * @throws GatewayException             503 when no session can be had in time, 504 when the deadline passes,
+     *                                     429 at once while the subscription's usage limit holds
      * @throws ClientDisconnectedException when the client left before a session was found
      */
     Lease acquire(SessionKey key, Affinity affinity, Instant deadline, BooleanSupplier clientGone)
@@ -122,6 +129,11 @@ final class SessionPool implements AutoCloseable {
                 throw clientLeft();
             }
             admission.check(closed);
+            Optional<UsageLimit> limit = allowance.holding(clock.instant());
+            if (limit.isPresent()) {
+                metrics.usageRefusal(); // no turn, no spawn, no session failure: the limit is the account's
+                throw limit.get().failure(clock.instant());
+            }
             rejectedSchemas.check(key);
             Optional<CliSession> parked = choice.forToolResults(key, affinity);
             // a client may send its results the moment it read the calls, before their session is parked
@@ -241,6 +253,44 @@ final class SessionPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Notes the usage limit a turn ran into: from now until it resets, requests fail at once, those waiting included,
+     * and no session is spawned.
+     *
+     * @param limit the limit
+     */
+    void usageLimitReached(UsageLimit limit) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            metrics.usageRefusal();
+            if (allowance.reached(limit, now)) {
+                log.log(WARNING, "the Claude subscription's usage limit" + limit.window().map(w -> " (" + w + ")").orElse("")
+                        + " is reached: the cli backend refuses requests at once until " + limit.resetsAt());
+            }
+            queue.failAll(allowance.holding(now).orElse(limit).failure(now));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many requests the pool could start a turn for at once (idle sessions, none while the usage limit holds),
+     * out of how many it may run at once (the pool and its overflow).
+     *
+     * @return the capacity
+     */
+    Capacity capacity() {
+        lock.lock();
+        try {
+            int total = settings.poolSize() + settings.maxOverflow();
+            boolean refusing = closed || allowance.holding(clock.instant()).isPresent();
+            return new Capacity(refusing ? 0 : (int) Math.min(total, sessions.idle()), total);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     List<SessionInfo> sessions() {
         lock.lock();
         try {
@@ -300,6 +350,9 @@ final class SessionPool implements AutoCloseable {
             if (closed) {
                 return new Maintenance.Chores(List.of(), List.of());
             }
+            if (allowance.expire(clock.instant())) {
+                log.log(INFO, "the Claude subscription's usage limit has reset: the cli backend serves again");
+            }
             Maintenance.Chores chores = maintenance.tick(clock.instant());
             dispatch();
             return chores;
@@ -347,7 +400,9 @@ final class SessionPool implements AutoCloseable {
             throw clientLeft();
         }
         if (!deadline.isAfter(clock.instant())) {
-            throw GatewayException.timeout("No claude session became free before the request timed out");
+            // every session was busy the whole time: load on this deployment, not a slow upstream answer
+            throw GatewayException.timeout("No claude session became free before the request timed out")
+                    .withFailureKind(FailureKind.OVERLOADED);
         }
         throw admission.busy("no session became free within LLM_POOL_QUEUE_TIMEOUT (" + settings.queueTimeout().toSeconds() + " s)");
     }
@@ -430,7 +485,7 @@ final class SessionPool implements AutoCloseable {
                 log.log(WARNING, "session " + session.id() + ": failed to start (" + why + "); next attempt in "
                         + wait.toSeconds() + " s");
                 if (sessions.live() == 0) {
-                    queue.failAll(admission.unavailable(failure));
+                    queue.failAll(admission.cannotStart(failure));
                 }
                 dispatch();
             } finally {

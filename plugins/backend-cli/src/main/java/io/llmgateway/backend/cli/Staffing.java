@@ -12,7 +12,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * How many sessions of each kind run: the warm pool kept at {@code LLM_POOL_SIZE}, overflow sessions spawned
  * for requests that would otherwise wait or whose conversation was taken over (up to
  * {@code LLM_POOL_MAX_OVERFLOW}) and retired when idle, failed sessions replaced, overflow ones included. Spawns
- * respect the {@link SpawnBackoff}. Not thread-safe: guarded by the pool's lock.
+ * respect the {@link SpawnBackoff} and wait while the subscription's usage limit holds ({@link Allowance}). Not thread-safe: guarded by the pool's lock.
  */
 final class Staffing {
 
@@ -23,13 +23,14 @@ final class Staffing {
     private final SpawnBackoff backoff;
     private final SessionLifecycle lifecycle;
     private final PoolMetrics metrics;
+    private final Allowance allowance;
     private final Clock clock;
     private final System.Logger log;
     private int ids;
     private boolean closed;
 
     Staffing(CliSettings settings, PoolSessions sessions, WaitingRequests queue, SpawnBackoff backoff,
-             SessionLifecycle lifecycle, PoolMetrics metrics, Clock clock, System.Logger log) {
+             SessionLifecycle lifecycle, PoolMetrics metrics, Allowance allowance, Clock clock, System.Logger log) {
         this.settings = settings;
         this.warmKey = new SessionKey(settings.defaultModel(), settings.defaultSystemPrompt());
         this.sessions = sessions;
@@ -37,6 +38,7 @@ final class Staffing {
         this.backoff = backoff;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
+        this.allowance = allowance;
         this.clock = clock;
         this.log = log;
     }
@@ -136,12 +138,14 @@ final class Staffing {
         return maySpawn() && sessions.live(CliSession.Origin.OVERFLOW) < settings.maxOverflow();
     }
 
+    /** Not while the usage limit holds either: every session would be refused, new ones as well. */
     private boolean maySpawn() {
-        return !closed && backoff.allows(clock.instant());
+        Instant now = clock.instant();
+        return !closed && backoff.allows(now) && allowance.holding(now).isEmpty();
     }
 
     private void spawn(SessionKey key, CliSession.Origin origin) {
-        CliSession session = new CliSession("cli-" + ++ids, key, origin, clock, metrics);
+        CliSession session = new CliSession("cli-" + ++ids, key, origin, clock, metrics, allowance);
         sessions.add(session);
         log.log(INFO, () -> "session " + session.id() + ": spawning " + origin.wireName() + " session for "
                 + key.describe());

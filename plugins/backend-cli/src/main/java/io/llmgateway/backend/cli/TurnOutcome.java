@@ -48,6 +48,15 @@ sealed interface TurnOutcome {
     }
 
     /**
+     * The Claude subscription's usage limit refused the turn. The turn ended cleanly, so the session can serve
+     * again; the whole pool refuses requests until the limit resets, since every session runs on the same login.
+     *
+     * @param limit the limit and its reset
+     */
+    record OutOfUsage(UsageLimit limit) implements TurnOutcome {
+    }
+
+    /**
      * The process exited during the turn.
      *
      * @param emittedAnything whether part of the answer went into the turn's sink (for a stream: to the client)

@@ -95,11 +95,29 @@ final class CliFixture implements AutoCloseable {
      * @param settings LLM_* settings on top of the test defaults (pool size 1, no overflow)
      */
     static CliFixture startReal(Path dir, FakeAnthropicApi api, Map<String, String> settings) {
+        return startReal(dir, api, "ANTHROPIC_API_KEY", "sk-test", settings);
+    }
+
+    /**
+     * Starts a backend on the real {@code claude} binary logged in with a subscription token: only then does the CLI
+     * read the upstream's {@code anthropic-ratelimit-unified-*} headers, so only then does it report the usage limit.
+     *
+     * @param dir      a temporary directory for the wrapper and the sessions
+     * @param api      the fake API
+     * @param settings LLM_* settings on top of the test defaults (pool size 1, no overflow)
+     */
+    static CliFixture startRealSubscription(Path dir, FakeAnthropicApi api, Map<String, String> settings) {
+        return startReal(dir, api, "CLAUDE_CODE_OAUTH_TOKEN", "sk-ant-oat01-test", settings);
+    }
+
+    private static CliFixture startReal(Path dir, FakeAnthropicApi api, String credential, String value,
+                                        Map<String, String> settings) {
         Path claude = realClaude().orElseThrow(() -> new IllegalStateException("no claude binary: set LLM_TEST_CLAUDE"));
         Path wrapper = dir.resolve("claude-against-fake-api");
         try {
             Files.writeString(wrapper, "#!/bin/sh\nexport ANTHROPIC_BASE_URL='" + api.baseUrl() + "'\n"
-                    + "export ANTHROPIC_API_KEY=sk-test\nexec '" + claude + "' \"$@\"\n");
+                    + "unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN\n"
+                    + "export " + credential + "=" + value + "\nexec '" + claude + "' \"$@\"\n");
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,7 +127,7 @@ final class CliFixture implements AutoCloseable {
         config.put("LLM_CLI_WORK_DIR", dir.resolve("sessions").toString());
         config.put("LLM_POOL_SIZE", "1");
         config.put("LLM_POOL_MAX_OVERFLOW", "0");
-        config.put("ANTHROPIC_API_KEY", "sk-test"); // no login is copied into the sessions
+        config.put(credential, value); // no login is copied into the sessions
         config.put("PATH", System.getenv("PATH"));
         config.putAll(settings);
         TestPluginContext context = TestPluginContext.of(config);
@@ -169,6 +187,10 @@ final class CliFixture implements AutoCloseable {
 
     long counter(String name) {
         return context.counter(name);
+    }
+
+    double gauge(String name) {
+        return context.gauge(name);
     }
 
     /** Every line the fake processes of this fixture received on stdin. */

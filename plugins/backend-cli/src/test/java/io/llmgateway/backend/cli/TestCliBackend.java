@@ -19,6 +19,7 @@ import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatMessage;
 import io.llmgateway.api.ClientDisconnectedException;
 import io.llmgateway.api.FinishReason;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
@@ -101,8 +102,26 @@ final class TestCliBackend {
             GatewayException busy = assertThrows(GatewayException.class, () -> cli.chat("second"));
 
             assertEquals(503, busy.status());
+            assertEquals(FailureKind.OVERLOADED, busy.failureKind());
             assertEquals(Duration.ofSeconds(7), busy.retryAfter().orElseThrow());
             assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
+            assertTrue(first.get().text().startsWith("echo: one two"));
+        }
+    }
+
+    @Test
+    void aDeadlinePassedWaitingForASessionIsTheDeploymentsLoad() throws Exception {
+        try (CliFixture cli = CliFixture.start(dir, Map.of(), Map.of("FAKE_CLI_DELTA_DELAY_MS", "300")).awaitUp();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<CliFixture.Answer> first = clients.submit(() -> cli.chat("one two three four five"));
+            CliFixture.await(() -> cli.sessions().stream().anyMatch(s -> s.state().equals("busy")),
+                             Duration.ofSeconds(5), () -> "never busy");
+
+            GatewayException late = assertThrows(GatewayException.class, () -> cli.chat(
+                    CliFixture.request("second"), Instant.now().plusMillis(500), delta -> { }));
+
+            assertEquals(504, late.status());
+            assertEquals(FailureKind.OVERLOADED, late.failureKind(), "every session was busy: no answer was slow");
             assertTrue(first.get().text().startsWith("echo: one two"));
         }
     }
@@ -361,6 +380,7 @@ final class TestCliBackend {
             GatewayException limited = assertThrows(GatewayException.class, () -> cli.chat("hi"));
 
             assertEquals(429, limited.status());
+            assertEquals(FailureKind.RATE_LIMITED, limited.failureKind(), "a rate limit, not the usage limit");
             assertEquals(Duration.ofSeconds(3), limited.retryAfter().orElseThrow());
             assertTrue(cli.chat("again").text().startsWith("echo: again"), "the session survives an upstream error");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.ValueTypes;
 import io.llmgateway.testkit.SettingsTable;
@@ -47,7 +48,7 @@ final class TestCliPieces {
 
     @Test
     void onlyPlainClaudeIdsAreServed() {
-        CliBackend backend = new CliBackend(null, null, System.getLogger("test"));
+        CliBackend backend = new CliBackend(null, null, null, System.getLogger("test"));
 
         assertTrue(backend.serves("claude-sonnet-4-5"));
         assertTrue(backend.serves("claude-3-5-haiku@20241022"));
@@ -63,7 +64,9 @@ final class TestCliPieces {
         GatewayException limited = CliErrors.fromResult(result(429), retry);
         assertEquals(429, limited.status());
         assertEquals(retry, limited.retryAfter().orElseThrow());
-        assertEquals(401, CliErrors.fromResult(result(401), retry).status());
+        GatewayException refused = CliErrors.fromResult(result(401), retry);
+        assertEquals(502, refused.status(), "the gateway's own login, not the client's key");
+        assertEquals(FailureKind.DEPLOYMENT_BROKEN, refused.failureKind());
         assertEquals(503, CliErrors.fromResult(result(529), retry).status());
         assertEquals(400, CliErrors.fromResult(result(400), retry).status());
         assertEquals(404, CliErrors.fromResult(result(404), retry).status(), "as the api backend maps it");

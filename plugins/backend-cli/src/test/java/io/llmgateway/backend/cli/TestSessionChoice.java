@@ -60,7 +60,7 @@ final class TestSessionChoice {
     /** A session whose turn waits for one call, made in answer to the question. */
     private CliSession waiting(String question, String callId) {
         CliSession session = new CliSession("s-" + callId, KEY, CliSession.Origin.WARM, new ManualClock(),
-                                            metrics);
+                                            metrics, new Allowance(metrics));
         table.add(session);
         session.remember(Conversation.of(TestConversation.request(ChatMessage.of(Role.USER, question)),
                                          "Be brief."),

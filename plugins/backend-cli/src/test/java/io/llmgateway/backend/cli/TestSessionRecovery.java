@@ -17,6 +17,7 @@ import io.llmgateway.api.BackendHealth;
 import io.llmgateway.api.ChatCompletion;
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatMessage;
+import io.llmgateway.api.FailureKind;
 import io.llmgateway.api.GatewayException;
 import io.llmgateway.api.Role;
 import io.llmgateway.api.SessionInfo;
@@ -92,6 +93,7 @@ final class TestSessionRecovery {
 
             GatewayException error = (GatewayException) e.getCause();
             assertEquals(502, error.status());
+            assertEquals(FailureKind.SERVER, error.failureKind());
             assertTrue(error.getMessage().contains("died"), error.getMessage());
             CliFixture.await(() -> cli.health().isUp() && cli.sessions().stream().anyMatch(s -> s.state().equals("idle")),
                              WAIT, () -> "no replacement: " + cli.sessions());
@@ -144,6 +146,7 @@ final class TestSessionRecovery {
                     CliFixture.request("hello"), Instant.now().plusSeconds(1), delta -> { }));
 
             assertEquals(504, e.status());
+            assertEquals(FailureKind.TIMEOUT, e.failureKind());
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
             CliFixture.await(() -> !ProcessHandle.of(hung.pid().getAsLong()).map(ProcessHandle::isAlive).orElse(false),
                              WAIT, () -> "the hung process still runs");
@@ -211,6 +214,7 @@ final class TestSessionRecovery {
 
             GatewayException e = assertThrows(GatewayException.class, () -> cli.chat("hi"));
             assertEquals(503, e.status());
+            assertEquals(FailureKind.DEPLOYMENT_BROKEN, e.failureKind(), "a login does not come by itself");
             assertTrue(e.retryAfter().isPresent());
 
             long failuresSoFar = cli.counter("llm_cli_spawn_failures_total");
@@ -257,6 +261,7 @@ final class TestSessionRecovery {
             assertTrue(health.detail().contains("npm install -g @anthropic-ai/claude-code"), health.detail());
             GatewayException e = assertThrows(GatewayException.class, () -> cli.chat("hi"));
             assertEquals(503, e.status());
+            assertEquals(FailureKind.DEPLOYMENT_BROKEN, e.failureKind());
             assertEquals(health.detail(), e.getMessage());
             assertEquals(List.of(), cli.sessions());
         }
