@@ -22,7 +22,6 @@ import jakarta.json.JsonValue;
 public final class AnthropicErrors {
 
     /** What a stream's error event suggests as a retry delay; it carries no {@code retry-after}. */
-    static final Duration EVENT_RETRY_AFTER = Duration.ofSeconds(5);
     private static final int MAX_DETAIL = 500;
     /** How Anthropic, vLLM and sglang word a request too long for the model (OpenAI has a code for it). */
     private static final List<String> CONTEXT_WINDOW_WORDS = List.of(
@@ -62,10 +61,12 @@ public final class AnthropicErrors {
      * @param upstream   the upstream in sentences: {@code Anthropic}, {@code the upstream at URL}
      * @param status     the upstream's HTTP status
      * @param detail     the upstream's error message, already shortened
-     * @param retryAfter the delay to suggest for 429 and overload
+     * @param retryAfter the upstream's {@code retry-after} for 429 and overload, if it sent one (none is invented:
+     *                   the router and the client's SDK then use their own backoff)
      * @return the error
      */
-    public static GatewayException fromStatus(String upstream, int status, String detail, Duration retryAfter) {
+    public static GatewayException fromStatus(String upstream, int status, String detail,
+                                              Optional<Duration> retryAfter) {
         return switch (status) {
             case 400, 404, 413, 422 -> new GatewayException(status == 404 ? 404 : 400, "invalid_request_error",
                                                             Optional.of(status == 404 ? "upstream_not_found"
@@ -73,10 +74,12 @@ public final class AnthropicErrors {
                                                             Optional.empty(), upstream + " rejected the request: " + detail);
             case 401, 403 -> GatewayException.badGateway(upstream + " rejected the gateway's own credentials (" + status
                                                                  + "); the operator must check the configured API key");
-            case 429 -> GatewayException.rateLimited(upstream + " rate-limited the gateway: " + detail, "requests",
-                                                     retryAfter);
-            case 503, 529 -> GatewayException.unavailable(upstream + " is overloaded: " + detail,
-                                                          Optional.of(retryAfter));
+            case 429 -> retryAfter.isPresent()
+                    ? GatewayException.rateLimited(upstream + " rate-limited the gateway: " + detail, "requests",
+                                                   retryAfter.get())
+                    : new GatewayException(429, "requests", Optional.of("rate_limit_exceeded"), Optional.empty(),
+                                           upstream + " rate-limited the gateway: " + detail);
+            case 503, 529 -> GatewayException.unavailable(upstream + " is overloaded: " + detail, retryAfter);
             default -> GatewayException.badGateway(upstream + " failed with status " + status + ": " + detail);
         };
     }
@@ -111,10 +114,12 @@ public final class AnthropicErrors {
      * @param upstream   the upstream in sentences: {@code Anthropic}, {@code the upstream at URL}
      * @param status     the upstream's HTTP status
      * @param detail     the upstream's error message, already shortened
-     * @param retryAfter the delay to suggest for 429 and overload
+     * @param retryAfter the upstream's {@code retry-after} for 429 and overload, if it sent one (none is invented:
+     *                   the router and the client's SDK then use their own backoff)
      * @return the error
      */
-    public static GatewayException fromError(String upstream, int status, String detail, Duration retryAfter) {
+    public static GatewayException fromError(String upstream, int status, String detail,
+                                             Optional<Duration> retryAfter) {
         if (status == 402 || (status == 400 && mentions(detail, NO_CREDIT_WORDS))) {
             return quotaExhausted(upstream, detail);
         }
@@ -195,7 +200,7 @@ public final class AnthropicErrors {
         String message = error.getString("message", "").strip();
         String detail = message.isEmpty() ? "no detail"
                 : message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "..." : message;
-        GatewayException failure = fromError("Anthropic", statusOf(type), detail, EVENT_RETRY_AFTER);
+        GatewayException failure = fromError("Anthropic", statusOf(type), detail, Optional.empty());
         return new AnthropicStream.Step.Failed(failure, isTransient(type));
     }
 

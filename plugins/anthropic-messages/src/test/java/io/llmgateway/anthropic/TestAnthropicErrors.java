@@ -143,10 +143,10 @@ final class TestAnthropicErrors {
     }
 
     private static GatewayException classified(int status, String detail) {
-        return AnthropicErrors.fromError("Anthropic", status, detail, RETRY);
+        return AnthropicErrors.fromError("Anthropic", status, detail, Optional.of(RETRY));
     }
 
     private static GatewayException error(int status) {
-        return AnthropicErrors.fromStatus("Anthropic", status, "detail", RETRY);
+        return AnthropicErrors.fromStatus("Anthropic", status, "detail", Optional.of(RETRY));
     }
 }

@@ -27,7 +27,6 @@ import jakarta.json.spi.JsonProvider;
  */
 final class UpstreamErrors {
 
-    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final int MAX_DETAIL = 500;
 
@@ -47,7 +46,7 @@ final class UpstreamErrors {
         UpstreamError error = UpstreamError.parse(body);
         return error.byCode(upstream)
                 .orElseGet(() -> AnthropicErrors.fromError(upstream, status, error.detail(),
-                                                           retryAfter.orElse(DEFAULT_RETRY_AFTER)));
+                                                           retryAfter));
     }
 
     /**
@@ -65,7 +64,7 @@ final class UpstreamErrors {
         if (status.isPresent()) {
             int code = status.get();
             return parsed.byCode(upstream)
-                    .orElseGet(() -> AnthropicErrors.fromError(upstream, code, parsed.detail(), DEFAULT_RETRY_AFTER));
+                    .orElseGet(() -> AnthropicErrors.fromError(upstream, code, parsed.detail(), Optional.empty()));
         }
         if (AnthropicErrors.saysContextWindow(parsed.detail())) {
             return AnthropicErrors.contextWindowExceeded(upstream, parsed.detail());
@@ -148,7 +147,7 @@ final class UpstreamErrors {
                 case "insufficient_quota" -> Optional.of(AnthropicErrors.quotaExhausted(upstream, detail));
                 // a 404 whatever the status: the deployment names a model its upstream does not serve
                 case "model_not_found", "DeploymentNotFound" -> Optional.of(
-                        AnthropicErrors.fromError(upstream, 404, detail, DEFAULT_RETRY_AFTER));
+                        AnthropicErrors.fromError(upstream, 404, detail, Optional.empty()));
                 default -> type.equals("insufficient_quota")
                         ? Optional.of(AnthropicErrors.quotaExhausted(upstream, detail)) : Optional.empty();
             };

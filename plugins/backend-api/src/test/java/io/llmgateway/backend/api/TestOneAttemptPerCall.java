@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class TestOneAttemptPerCall {
 
-    private static final Duration SUGGESTED = UpstreamErrors.DEFAULT_RETRY_AFTER;
+    /** Without the upstream's retry-after none is invented: the router and the SDK back off on their own. */
+    private static final Duration NONE = null;
 
     /**
      * A fault and what the call must end with.
@@ -54,19 +55,19 @@ final class TestOneAttemptPerCall {
                 fault(ANTHROPIC, "429 with retry-after-ms, read first",
                       Reply.rateLimited(3).withHeader("retry-after-ms", "1500"), false, 429, FailureKind.RATE_LIMITED,
                       Duration.ofMillis(1500)),
-                fault(ANTHROPIC, "529", Reply.overloaded(), false, 503, FailureKind.OVERLOADED, SUGGESTED),
+                fault(ANTHROPIC, "529", Reply.overloaded(), false, 503, FailureKind.OVERLOADED, NONE),
                 fault(ANTHROPIC, "529 with retry-after", Reply.overloaded().withHeader("retry-after", "7"), true, 503,
                       FailureKind.OVERLOADED, Duration.ofSeconds(7)),
                 fault(ANTHROPIC, "503", Reply.error(503, "api_error", "Service unavailable"), false, 503,
-                      FailureKind.OVERLOADED, SUGGESTED),
+                      FailureKind.OVERLOADED, NONE),
                 fault(ANTHROPIC, "500", Reply.apiError(), true, 502, FailureKind.SERVER, null),
                 fault(ANTHROPIC, "504 of the upstream", Reply.error(504, "timeout_error", "Request timed out"), false,
                       502, FailureKind.TIMEOUT, null),
                 fault(ANTHROPIC, "overloaded_error event before the first delta", Reply.streamError(), true, 503,
-                      FailureKind.OVERLOADED, SUGGESTED),
+                      FailureKind.OVERLOADED, NONE),
                 fault(ANTHROPIC, "rate_limit_error event before the first delta",
                       new Reply.StreamError(List.of(), "rate_limit_error", "Slow down"), true, 429,
-                      FailureKind.RATE_LIMITED, SUGGESTED),
+                      FailureKind.RATE_LIMITED, NONE),
                 fault(ANTHROPIC, "api_error event before the first delta",
                       new Reply.StreamError(List.of(), "api_error", "Internal server error"), true, 502,
                       FailureKind.SERVER, null),
@@ -83,13 +84,13 @@ final class TestOneAttemptPerCall {
                 fault(OPENAI, "429 with retry-after-ms, read first",
                       Reply.rateLimited(3).withHeader("retry-after-ms", "250"), false, 429, FailureKind.RATE_LIMITED,
                       Duration.ofMillis(250)),
-                fault(OPENAI, "529", Reply.overloaded(), false, 503, FailureKind.OVERLOADED, SUGGESTED),
+                fault(OPENAI, "529", Reply.overloaded(), false, 503, FailureKind.OVERLOADED, NONE),
                 fault(OPENAI, "500", Reply.apiError(), true, 502, FailureKind.SERVER, null),
                 fault(OPENAI, "error right after the role chunk", Reply.streamError(), true, 502, FailureKind.SERVER,
                       null),
                 fault(OPENAI, "rate limit error right after the role chunk",
                       new Reply.StreamError(List.of(), "rate_limit_error", "Slow down"), true, 429,
-                      FailureKind.RATE_LIMITED, SUGGESTED),
+                      FailureKind.RATE_LIMITED, NONE),
                 fault(OPENAI, "stream cut after the role chunk", Reply.cut(), true, 502, FailureKind.SERVER, null),
                 fault(OPENAI, "no answer", Reply.hang(), false, 504, FailureKind.TIMEOUT, null),
                 fault(OPENAI, "connection dropped before answering", Reply.drop(), true, 502, FailureKind.CONNECT, null),

@@ -78,7 +78,7 @@ final class CliErrors {
                     .withFailureKind(FailureKind.CONTEXT_WINDOW);
         }
         GatewayException error = status == 0 ? GatewayException.badGateway("The claude CLI failed: " + detail)
-                : AnthropicErrors.fromStatus("Anthropic", status, detail, retryAfter);
+                : AnthropicErrors.fromStatus("Anthropic", status, detail, Optional.of(retryAfter));
         // credits used up: no passing upstream fault, whatever the status says
         return failure.equals("billing_error") ? error.withFailureKind(FailureKind.QUOTA_EXHAUSTED) : error;
     }
