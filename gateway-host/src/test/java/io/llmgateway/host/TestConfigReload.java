@@ -67,6 +67,12 @@ class TestConfigReload {
 
             assertThat(gateway.chat(chat("claude-sonnet")).statusCode(), is(404));
             assertThat(gateway.chat(chat("mock")).statusCode(), is(404));
+
+            String metrics = gateway.gateway().metrics().prometheus();
+            assertThat(metrics, containsString("llm_deployment_attempts_total{deployment=\"mock-a\",outcome=\"success\""));
+            assertThat(metrics, containsString("llm_deployment_state{deployment=\"mock-b\""));
+            assertThat(metrics, containsString("llm_requests_total{backend=\"none\",model=\"none\""));
+            assertThat(metrics.contains("model=\"claude-sonnet\""), is(false));
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
@@ -29,6 +30,8 @@ import static java.lang.System.Logger.Level.ERROR;
  * Every error the gateway sends, in OpenAI's shape {@code {"error":{"message","type","param","code"}}}.
  */
 public final class ErrorResponses {
+
+    private static final HeaderName RETRY_AFTER_MS = HeaderNames.create("retry-after-ms");
 
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());
     private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
@@ -79,7 +82,11 @@ public final class ErrorResponses {
     public static void send(ServerResponse response, GatewayException error, List<Header> extraHeaders) {
         response.status(Status.create(error.status()));
         extraHeaders.forEach(response::header);
-        error.retryAfter().ifPresent(delay -> response.header(HeaderNames.RETRY_AFTER, retryAfterSeconds(delay)));
+        error.retryAfter().ifPresent(delay -> {
+            response.header(HeaderNames.RETRY_AFTER, retryAfterSeconds(delay));
+            // the OpenAI SDKs read this one first: the delay without rounding it up to whole seconds
+            response.header(RETRY_AFTER_MS, Long.toString(Math.max(0, delay.toMillis())));
+        });
         if (error.status() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
             // the rest of an oversized body is not worth reading just to keep the connection
             response.header(HeaderValues.CONNECTION_CLOSE);

@@ -233,6 +233,28 @@ class TestRouter {
     }
 
     @Test
+    void latencyBalancingMovesTrafficOffADeploymentTenTimesSlower() {
+        RoutingConfig.Model model = new RoutingConfig.Model("m", false, RoutingConfig.Strategy.LATENCY,
+                                                            List.of(target("slow", 0), target("fast", 0)), List.of(),
+                                                            List.of(), OptionalInt.empty(), "test");
+        Router router = router(settings(3, 5), model);
+        fake("slow").script((exchange, sink) -> {
+            sleep(Duration.ofMillis(20));
+            FakeDeploymentBackend.answer(sink, "slow");
+        });
+        fake("fast").script((exchange, sink) -> {
+            sleep(Duration.ofMillis(2));
+            FakeDeploymentBackend.answer(sink, "fast");
+        });
+
+        for (int i = 0; i < 200; i++) {
+            call(router, "m", false);
+        }
+
+        assertThat(fake("slow").calls() + " of 200", fake("slow").calls() < 20, is(true));
+    }
+
+    @Test
     void leastInFlightSpreadsHeldCallsEvenlyAndCountsThemDownAgain() throws Exception {
         RoutingConfig.Model model = new RoutingConfig.Model("m", false, RoutingConfig.Strategy.LEAST_IN_FLIGHT,
                                                             List.of(target("a", 0), target("b", 0), target("c", 0)),
@@ -360,6 +382,14 @@ class TestRouter {
 
     private int totalCalls() {
         return backends.values().stream().mapToInt(FakeDeploymentBackend::calls).sum();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(CountDownLatch latch) {
