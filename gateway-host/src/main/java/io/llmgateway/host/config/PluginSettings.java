@@ -43,19 +43,7 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
      *                                      is allowed
      */
     public static PluginSettings bind(String what, PluginDescriptor descriptor, Environment environment) {
-        Settings settings;
-        try {
-            settings = Settings.bind(descriptor.settings(), environment.source());
-        } catch (PluginConfigurationException e) {
-            throw new PluginConfigurationException(what + ": " + e.getMessage());
-        }
-        List<String> secrets = new ArrayList<>();
-        for (SettingSpec<?> spec : descriptor.settings()) {
-            if (spec.isSecret()) {
-                secrets.addAll(secretsOf(spec, settings));
-            }
-        }
-        return new PluginSettings(settings, environment.only(variables(descriptor)), secrets);
+        return bound(what, descriptor, environment.source(), environment.only(variables(descriptor)));
     }
 
     /**
@@ -92,6 +80,11 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
                 return nameOf.apply(spec.key());
             }
         };
+        return bound(what, descriptor, source, name -> Optional.empty());
+    }
+
+    private static PluginSettings bound(String what, PluginDescriptor descriptor, SettingSource source,
+                                        PluginConfig variables) {
         Settings settings;
         try {
             settings = Settings.bind(descriptor.settings(), source);
@@ -104,7 +97,7 @@ public record PluginSettings(Settings settings, PluginConfig config, List<String
                 secrets.addAll(secretsOf(spec, settings));
             }
         }
-        return new PluginSettings(settings, name -> Optional.empty(), secrets);
+        return new PluginSettings(settings, variables, secrets);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -125,7 +126,8 @@ public final class RoutedCall implements AutoCloseable {
                     sleep(wait, exchange);
                 }
                 attempts++;
-                if (tries.merge(deployment, 1, Integer::sum) > 1 || attempts > 1) {
+                tries.merge(deployment, 1, Integer::sum);
+                if (attempts > 1) {
                     parts.metrics().retried(deployment);
                 }
                 if (pick.model != primary && fellBackTo.add(pick.model.name())) {
@@ -202,7 +204,7 @@ public final class RoutedCall implements AutoCloseable {
             return;
         }
         Optional<Instant> until = failure.retryAfter().map(parts.clock().instant()::plus);
-        String reason = kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + capped(failure.getMessage());
+        String reason = kind.name().toLowerCase(Locale.ROOT) + ": " + capped(failure.getMessage());
         Breaker.Failure said = switch (kind) {
             case RATE_LIMITED -> until.isPresent() ? Breaker.Failure.opening(until, reason) : Breaker.Failure.counting(reason);
             case QUOTA_EXHAUSTED, DEPLOYMENT_BROKEN -> Breaker.Failure.opening(until, reason);

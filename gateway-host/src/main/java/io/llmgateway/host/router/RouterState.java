@@ -91,13 +91,4 @@ public final class RouterState {
         }
         return listed;
     }
-
-    /**
-     * The public models, exact names and patterns alike: the only model labels metrics use.
-     *
-     * @return the names and globs
-     */
-    public List<String> modelLabels() {
-        return config.models().stream().map(RoutingConfig.Model::name).toList();
-    }
 }
