@@ -3,6 +3,7 @@ package io.llmgateway.host;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -60,6 +61,8 @@ import static java.lang.System.Logger.Level.INFO;
 public final class Gateway implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(Gateway.class.getName());
+    /** How often the backends' model lists are read again without a configuration file. */
+    private static final Duration MODEL_LISTS = Duration.ofSeconds(30);
 
     private final GatewayConfig config;
     private final Router router;
@@ -161,6 +164,9 @@ public final class Gateway implements AutoCloseable {
                         .ifPresent(deployment -> metrics.prepare(deployment.type(), model.name()));
             }
             Router routing = router;
+            if (file.isEmpty()) {
+                EnvironmentRouting.follow(router, config.modelPatterns(), MODEL_LISTS, scheduler);
+            }
             Optional<ConfigReloader> reloader = file.map(loaded -> ConfigReloader.start(
                     config.configFile().orElseThrow(), loaded, config.configPoll(), scheduler, environment, next -> {
                         routing.reload(next);

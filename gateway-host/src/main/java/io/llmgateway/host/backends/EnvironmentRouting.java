@@ -1,5 +1,6 @@
 package io.llmgateway.host.backends;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,19 +9,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.api.ModelInfo;
 import io.llmgateway.host.config.RoutingConfig;
 import io.llmgateway.host.router.Router;
 
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 /**
  * The routing today's variables describe, without a configuration file: one deployment per enabled backend type
  * (named after it, the default first), each model a backend lists served by the first that lists it, and each of
  * {@code LLM_MODEL_PATTERNS} by the first backend that takes such names. So only listed names and the patterns are
- * served and become metric labels, never whatever a client invents.
+ * served and become metric labels, never whatever a client invents. A backend's list may change (an OpenAI-compatible
+ * upstream's models are asked for again every few minutes), so the routing follows it.
  */
 public final class EnvironmentRouting {
+
+    private static final System.Logger LOGGER = System.getLogger(EnvironmentRouting.class.getName());
 
     private final RoutingConfig config;
     private final Map<String, Backend> started;
@@ -54,9 +63,24 @@ public final class EnvironmentRouting {
             started.values().forEach(Backend::close);
             throw e;
         }
+        List<RoutingConfig.Model> models = models(started, patterns);
+        RoutingConfig config = new RoutingConfig(deployments, models, router, Map.of(),
+                                                 PluginDeployments.FROM_ENVIRONMENT);
+        return new EnvironmentRouting(config, started);
+    }
+
+    /**
+     * The public models of the backends as they list them now: each listed name served by the first backend that
+     * lists it, each pattern by the first that takes such names.
+     *
+     * @param backends the backends by deployment name, the default first
+     * @param patterns the globs to serve besides
+     * @return the models
+     */
+    public static List<RoutingConfig.Model> models(Map<String, Backend> backends, List<String> patterns) {
         List<RoutingConfig.Model> models = new ArrayList<>();
         Set<String> taken = new LinkedHashSet<>();
-        started.forEach((name, backend) -> {
+        backends.forEach((name, backend) -> {
             for (ModelInfo model : backend.models()) {
                 if (taken.add(model.id())) {
                     models.add(model(model.id(), false, name));
@@ -65,12 +89,37 @@ public final class EnvironmentRouting {
         });
         for (String pattern : patterns) {
             String example = pattern.replace("*", "x");
-            started.entrySet().stream().filter(entry -> entry.getValue().serves(example)).findFirst()
+            backends.entrySet().stream().filter(entry -> entry.getValue().serves(example)).findFirst()
                     .ifPresent(entry -> models.add(model(pattern, true, entry.getKey())));
         }
-        RoutingConfig config = new RoutingConfig(deployments, models, router, Map.of(),
-                                                 PluginDeployments.FROM_ENVIRONMENT);
-        return new EnvironmentRouting(config, started);
+        return models;
+    }
+
+    /**
+     * Follows the backends' lists (an OpenAI-compatible upstream's models change): every {@code every}, the models
+     * are listed again and, when they changed, the router reloads with the same deployments.
+     *
+     * @param router    the router over these deployments
+     * @param patterns  the globs served besides
+     * @param every     how often to look
+     * @param scheduler where to look from
+     */
+    public static void follow(Router router, List<String> patterns, Duration every, ScheduledExecutorService scheduler) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                RoutingConfig current = router.state().config();
+                Map<String, Backend> backends = new LinkedHashMap<>();
+                router.state().deployments().forEach(deployment -> backends.put(deployment.name(), deployment.backend()));
+                List<RoutingConfig.Model> models = models(backends, patterns);
+                if (!models.equals(current.models())) {
+                    router.reload(new RoutingConfig(current.deployments(), models, current.router(), Map.of(),
+                                                    current.origin()));
+                    LOGGER.log(INFO, () -> "models now served: " + models.stream().map(RoutingConfig.Model::name).toList());
+                }
+            } catch (RuntimeException e) {
+                LOGGER.log(WARNING, "reading the backends' model lists failed", e); // a later look may succeed
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** {@return the routing} */
