@@ -97,7 +97,7 @@ final class TestRouterGateway {
                         + failing.requestCount());
                 assertEquals(64, healthy.requestCount());
                 JsonObject a = deployment(gateway.getJson("/health"), "api-a");
-                assertEquals("open", a.getJsonObject("breaker").getString("state"), a.toString());
+                assertEquals("open", a.getJsonArray("breakers").getJsonObject(0).getString("state"), a.toString());
                 assertFalse(gateway.getJson("/health").toString().contains("sk-ant-key"), "no secret in /health");
                 assertFalse(gateway.stderr().contains("sk-ant-key-a-123456"), "no secret in the log");
             }
@@ -136,7 +136,7 @@ final class TestRouterGateway {
                 assertFalse(streamed.toString().contains("limit"));
 
                 JsonObject cli = deployment(gateway.getJson("/health"), "subscription");
-                JsonObject breaker = cli.getJsonObject("breaker");
+                JsonObject breaker = cli.getJsonArray("breakers").getJsonObject(0);
                 assertEquals("open", breaker.getString("state"), cli.toString());
                 assertTrue(Instant.parse(breaker.getString("open_until")).getEpochSecond() >= resetsAt - 1, cli.toString());
                 assertTrue(breaker.getString("reason").startsWith("quota_exhausted"), cli.toString());

@@ -20,7 +20,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
 /**
- * {@code GET /health} (every deployment's backend state, breaker, attempts in flight and latency estimate; UP when
+ * {@code GET /health} (every deployment's backend state, breakers (one per model it is sent), attempts in flight and latency estimate; UP when
  * every backend is UP: an open breaker is the router's business, not a reason to restart the replica), {@code /health/live} (the process
  * serves HTTP) and {@code /health/ready} (the first deployment can serve, and the gateway is not shutting
  * down). DOWN answers are 503s, as Kubernetes probes expect.
@@ -58,21 +58,15 @@ public final class HealthEndpoint implements HttpService {
         for (Deployment deployment : deployments) {
             BackendHealth health = deployment.backend().health();
             allUp &= health.isUp();
-            Breaker.Snapshot breaker = deployment.breaker().snapshot();
-            JsonObjectBuilder breakerJson = Json.createObjectBuilder()
-                    .add("state", breaker.state().name().toLowerCase(Locale.ROOT))
-                    .add("failures", breaker.failures());
-            breaker.openUntil().ifPresent(until -> breakerJson.add("open_until", until.toString()));
-            if (!breaker.reason().isEmpty()) {
-                breakerJson.add("reason", breaker.reason());
-            }
+            JsonArrayBuilder breakers = Json.createArrayBuilder();
+            deployment.breakers().forEach((model, breaker) -> breakers.add(json(model, breaker.snapshot())));
             backends.add(Json.createObjectBuilder()
                                  .add("name", deployment.name())
                                  .add("type", deployment.type())
                                  .add("status", health.state().name())
                                  .add("default", deployment == deployments.getFirst())
                                  .add("detail", health.detail())
-                                 .add("breaker", breakerJson)
+                                 .add("breakers", breakers)
                                  .add("in_flight", deployment.inFlight())
                                  .add("latency_ms", deployment.latency().estimate().toNanos() / 1e6));
         }
@@ -83,6 +77,18 @@ public final class HealthEndpoint implements HttpService {
                               .add("config", router.state().config().origin())
                               .add("backends", backends)
                               .build());
+    }
+
+    private static JsonObjectBuilder json(String model, Breaker.Snapshot breaker) {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("model", model)
+                .add("state", breaker.state().name().toLowerCase(Locale.ROOT))
+                .add("failures", breaker.failures());
+        breaker.openUntil().ifPresent(until -> json.add("open_until", until.toString()));
+        if (!breaker.reason().isEmpty()) {
+            json.add("reason", breaker.reason());
+        }
+        return json;
     }
 
     private void live(ServerRequest request, ServerResponse response) {

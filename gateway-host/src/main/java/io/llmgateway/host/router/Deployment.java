@@ -1,7 +1,11 @@
 package io.llmgateway.host.router;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.llmgateway.api.Backend;
 import io.llmgateway.host.config.RoutingConfig;
@@ -9,9 +13,11 @@ import io.llmgateway.host.config.RoutingConfig;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One running deployment: its backend instance, its breaker, its latency estimate and its attempts in flight.
- * Lives across config reloads as long as its configuration is unchanged, so its breaker state and the CLI pool's
- * warm sessions survive them.
+ * One running deployment: its backend instance, its breakers, its latency estimate and its attempts in flight.
+ * There is one breaker per model the deployment is sent (as configured: a model id, or the public name or pattern
+ * that routes to it), so that one upstream model that fails or is rate-limited does not take the deployment's other
+ * models out with it, and a client inventing names cannot cool anything down. Lives across config reloads as long as
+ * its configuration is unchanged, so its breakers and the CLI pool's warm sessions survive them.
  */
 public final class Deployment {
 
@@ -19,7 +25,8 @@ public final class Deployment {
 
     private final RoutingConfig.Deployment config;
     private final Backend backend;
-    private final Breaker breaker;
+    private final Supplier<Breaker> newBreaker;
+    private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
     private final PeakEwma latency;
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -28,12 +35,12 @@ public final class Deployment {
      *
      * @param config   what it was built from
      * @param backend  the backend instance
-     * @param breaker  its breaker
+     * @param breakers makes a closed breaker for each model it is sent
      */
-    public Deployment(RoutingConfig.Deployment config, Backend backend, Breaker breaker) {
+    public Deployment(RoutingConfig.Deployment config, Backend backend, Supplier<Breaker> breakers) {
         this.config = requireNonNull(config, "config is null");
         this.backend = requireNonNull(backend, "backend is null");
-        this.breaker = requireNonNull(breaker, "breaker is null");
+        this.newBreaker = requireNonNull(breakers, "breakers is null");
         this.latency = new PeakEwma(LATENCY_DECAY, System.nanoTime());
     }
 
@@ -57,9 +64,19 @@ public final class Deployment {
         return backend;
     }
 
-    /** {@return its breaker} */
-    public Breaker breaker() {
-        return breaker;
+    /**
+     * The breaker for one model it is sent.
+     *
+     * @param model the model as configured (a model id, or the public name or pattern routed here)
+     * @return the breaker, closed when new
+     */
+    public Breaker breaker(String model) {
+        return breakers.computeIfAbsent(model, unused -> newBreaker.get());
+    }
+
+    /** {@return its breakers by model, in name order} */
+    public Map<String, Breaker> breakers() {
+        return new TreeMap<>(breakers);
     }
 
     /** {@return its latency estimate (time to first delta)} */

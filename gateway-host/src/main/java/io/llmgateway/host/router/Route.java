@@ -3,15 +3,21 @@ package io.llmgateway.host.router;
 import java.util.Optional;
 
 import io.llmgateway.api.Capacity;
+import io.llmgateway.api.FailureKind;
+import io.llmgateway.api.GatewayException;
 
 /**
- * A deployment as one public model uses it: with the model's weight for it and the model id it is sent.
+ * A deployment as one public model uses it: with the model's weight for it, the model id it is sent, and the
+ * breaker of that model on that deployment.
  *
  * @param deployment    the deployment
  * @param upstreamModel the model id to send; empty sends the name the client asked for
  * @param weight        share of its tier's traffic
+ * @param breaker       the deployment's breaker for the model as configured
+ * @param clientNamed   whether the model sent is whatever name the client asked for (a pattern without a model id)
  */
-record Route(Deployment deployment, Optional<String> upstreamModel, double weight) implements Balancer.Candidate {
+record Route(Deployment deployment, Optional<String> upstreamModel, double weight, Breaker breaker,
+             boolean clientNamed) implements Balancer.Candidate {
 
     @Override
     public int inFlight() {
@@ -27,6 +33,18 @@ record Route(Deployment deployment, Optional<String> upstreamModel, double weigh
     boolean hasRoom() {
         Optional<Capacity> capacity = deployment.backend().capacity();
         return capacity.isEmpty() || capacity.get().free() > 0;
+    }
+
+    /**
+     * What a failure means here: a model the upstream does not know is the deployment's fault when the model was
+     * configured, but the client's when the client named it through a pattern (else inventing names would cool the
+     * deployment down for everyone).
+     */
+    FailureKind kindOf(GatewayException failure) {
+        FailureKind kind = failure.failureKind();
+        return clientNamed && kind == FailureKind.DEPLOYMENT_BROKEN && failure.status() == 404
+                ? FailureKind.INVALID_REQUEST
+                : kind;
     }
 
     /** The model id for a request that asked for {@code requested}. */

@@ -40,7 +40,7 @@ public final class RoutedCall implements AutoCloseable {
     private final Router.Parts parts;
     private final Runnable release;
     private boolean closed;
-    private Deployment last;
+    private Route last;
     private int attempts;
 
     RoutedCall(RouterState state, String requested, Router.Parts parts, Runnable release) {
@@ -68,14 +68,14 @@ public final class RoutedCall implements AutoCloseable {
     /** {@return the type of the deployment that answered or was tried last, else of the model's first one} */
     public String backendType() {
         if (last != null) {
-            return last.type();
+            return last.deployment().type();
         }
         return model.map(PublicModel::primaryType).orElse(NONE);
     }
 
     /** {@return the deployment that answered or was tried last} */
     public Optional<String> deployment() {
-        return Optional.ofNullable(last).map(Deployment::name);
+        return Optional.ofNullable(last).map(route -> route.deployment().name());
     }
 
     /** {@return the attempts made} */
@@ -133,13 +133,13 @@ public final class RoutedCall implements AutoCloseable {
                 if (pick.model != primary && fellBackTo.add(pick.model.name())) {
                     parts.metrics().fellBack(primary.name(), pick.model.name());
                 }
-                last = deployment;
+                last = pick.route;
                 Optional<GatewayException> failed = attempt(exchange, sink, pick);
                 if (failed.isEmpty()) {
                     return;
                 }
                 failure = failed.get();
-                FailureKind kind = failure.failureKind();
+                FailureKind kind = pick.route.kindOf(failure);
                 if (kind == FailureKind.CONTEXT_WINDOW && !contextFallback
                         && !primary.contextWindowFallbacks().isEmpty()) {
                     contextFallback = true;
@@ -156,7 +156,7 @@ public final class RoutedCall implements AutoCloseable {
             }
         } finally {
             if (last != null) {
-                exchange.annotate("deployment", last.name());
+                exchange.annotate("deployment", last.deployment().name());
                 exchange.annotate("attempts", Integer.toString(attempts));
             }
         }
@@ -179,7 +179,7 @@ public final class RoutedCall implements AutoCloseable {
             attemptSink.succeeded();
             return Optional.empty();
         } catch (GatewayException e) {
-            record(pick.permit, deployment, e);
+            record(pick.permit, pick.route, e);
             if (attemptSink.committed()) {
                 throw e;
             }
@@ -188,7 +188,7 @@ public final class RoutedCall implements AutoCloseable {
             pick.permit.neutral();
             throw e;
         } catch (RuntimeException e) {
-            record(pick.permit, deployment, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()));
+            record(pick.permit, pick.route, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()));
             throw e;
         } finally {
             deployment.ended();
@@ -196,8 +196,9 @@ public final class RoutedCall implements AutoCloseable {
     }
 
     /** What a failed attempt says of its deployment, told to its breaker and latency estimate. */
-    private void record(Breaker.Permit permit, Deployment deployment, GatewayException failure) {
-        FailureKind kind = failure.failureKind();
+    private void record(Breaker.Permit permit, Route route, GatewayException failure) {
+        Deployment deployment = route.deployment();
+        FailureKind kind = route.kindOf(failure);
         parts.metrics().failed(deployment, kind);
         if (!kind.blamesDeployment() || !state.config().router().cooldowns()) {
             permit.neutral();
@@ -210,10 +211,10 @@ public final class RoutedCall implements AutoCloseable {
             case QUOTA_EXHAUSTED, DEPLOYMENT_BROKEN -> Breaker.Failure.opening(until, reason);
             default -> Breaker.Failure.counting(reason);
         };
-        boolean wasOpen = deployment.breaker().snapshot().state() == Breaker.State.OPEN;
+        boolean wasOpen = route.breaker().snapshot().state() == Breaker.State.OPEN;
         permit.failed(said);
         deployment.latency().failed(System.nanoTime());
-        if (!wasOpen && deployment.breaker().snapshot().state() == Breaker.State.OPEN) {
+        if (!wasOpen && route.breaker().snapshot().state() == Breaker.State.OPEN) {
             parts.metrics().cooledDown(deployment, kind);
         }
     }
@@ -236,7 +237,7 @@ public final class RoutedCall implements AutoCloseable {
                 while (!candidates.isEmpty()) {
                     List<Route> roomy = candidates.stream().filter(Route::hasRoom).toList();
                     Route route = group.balancer().pick(roomy.isEmpty() ? candidates : roomy).orElseThrow();
-                    Optional<Breaker.Permit> permit = route.deployment().breaker().tryAcquire(deadline);
+                    Optional<Breaker.Permit> permit = route.breaker().tryAcquire(deadline);
                     if (permit.isPresent()) {
                         return new Pick(group, route, permit.get());
                     }
@@ -279,8 +280,8 @@ public final class RoutedCall implements AutoCloseable {
 
     /** The last failure, with what the client needs to decide: the gateway retried already, so the SDK should not. */
     private GatewayException finalError(GatewayException failure, ChatExchange exchange) {
-        routeHeaders(exchange, last, attempts);
-        if (attempts > 1 || !failure.failureKind().transientFailure()) {
+        routeHeaders(exchange, last.deployment(), attempts);
+        if (attempts > 1 || !last.kindOf(failure).transientFailure()) {
             exchange.responseHeader("x-should-retry", "false");
         }
         return failure;
@@ -294,7 +295,7 @@ public final class RoutedCall implements AutoCloseable {
         for (PublicModel group : withFallbacks(primary, primary.fallbacks())) {
             for (List<Route> tier : group.tiers()) {
                 for (Route route : tier) {
-                    Breaker.Snapshot snapshot = route.deployment().breaker().snapshot();
+                    Breaker.Snapshot snapshot = route.breaker().snapshot();
                     open.add(route.deployment().name() + (snapshot.reason().isEmpty() ? "" : " (" + snapshot.reason() + ")"));
                     Optional<Instant> until = snapshot.openUntil().filter(now::isBefore);
                     if (until.isPresent() && (soonest.isEmpty() || until.get().isBefore(soonest.get()))) {

@@ -98,8 +98,9 @@ public final class Router implements AutoCloseable {
                     deployments.put(wanted.name(), kept);
                     continue;
                 }
-                Breaker breaker = new Breaker(breakerSettings(config.router()), parts.clock(), random::nextDouble);
-                Deployment deployment = new Deployment(wanted, factory.create(wanted), breaker);
+                Breaker.Settings breakers = breakerSettings(config.router());
+                Deployment deployment = new Deployment(wanted, factory.create(wanted),
+                                                       () -> new Breaker(breakers, parts.clock(), random::nextDouble));
                 started.add(deployment);
                 deployments.put(wanted.name(), deployment);
             }
@@ -121,8 +122,11 @@ public final class Router implements AutoCloseable {
                 throw new IllegalArgumentException(model.where() + ": model " + model.name()
                                                            + " names no configured deployment " + target.deployment());
             }
+            String sent = target.upstreamModel().orElse(model.name());
             tiers.computeIfAbsent(target.priority(), unused -> new ArrayList<>())
-                    .add(new Route(deployment, target.upstreamModel(), target.weight()));
+                    .add(new Route(deployment, target.upstreamModel(), target.weight(), deployment.breaker(sent),
+                                   model.pattern() && target.upstreamModel().isEmpty()));
+            parts.metrics().watch(deployment.name(), sent, this::currentDeployment);
         }
         Balancer balancer = switch (model.strategy()) {
             case WEIGHTED -> Balancer.weighted(random);

@@ -13,7 +13,7 @@ import io.llmgateway.api.PluginMetrics;
  * The router's meters, labelled only by configured deployment and model names and by failure kinds, so clients
  * cannot add series: {@code llm_deployment_attempts_total{deployment,outcome}},
  * {@code llm_deployment_retries_total{deployment}}, {@code llm_deployment_cooldowns_total{deployment,reason}},
- * {@code llm_deployment_state{deployment}} (0 closed, 1 half open, 2 open), {@code llm_deployment_in_flight{deployment}}
+ * {@code llm_deployment_state{deployment,model}} (0 closed, 1 half open, 2 open), {@code llm_deployment_in_flight{deployment}}
  * and {@code llm_fallbacks_total{model,to}}.
  */
 public final class RouterMetrics {
@@ -42,16 +42,34 @@ public final class RouterMetrics {
             return;
         }
         Map<String, String> tags = Map.of("deployment", name);
-        metrics.gauge("llm_deployment_state", "Breaker state per deployment: 0 closed, 1 half open, 2 open", () -> {
-            Deployment deployment = current.apply(name);
-            return deployment == null ? 0 : deployment.breaker().snapshot().state().ordinal();
-        }, tags);
         metrics.gauge("llm_deployment_in_flight", "Attempts running per deployment", () -> {
             Deployment deployment = current.apply(name);
             return deployment == null ? 0 : deployment.inFlight();
         }, tags);
         counter("llm_deployment_attempts_total", "Upstream attempts per deployment and outcome",
                 Map.of("deployment", name, "outcome", "success"));
+    }
+
+    /**
+     * Makes the breaker of one model on a deployment visible.
+     *
+     * @param name    the deployment's name
+     * @param model   the model as configured
+     * @param current the deployment by that name in the current state, or null once it is gone
+     */
+    void watch(String name, String model, Function<String, Deployment> current) {
+        if (!gauged.add(name + "\u0000" + model)) {
+            return;
+        }
+        metrics.gauge("llm_deployment_state", "Breaker state per deployment and model: 0 closed, 1 half open, 2 open",
+                      () -> {
+                          Deployment deployment = current.apply(name);
+                          return deployment == null ? 0 : switch (deployment.breaker(model).snapshot().state()) {
+                              case CLOSED -> 0;
+                              case HALF_OPEN -> 1;
+                              case OPEN -> 2;
+                          };
+                      }, Map.of("deployment", name, "model", model));
     }
 
     void succeeded(Deployment deployment) {

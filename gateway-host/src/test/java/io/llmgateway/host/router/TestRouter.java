@@ -104,7 +104,7 @@ class TestRouter {
             assertThat(call(router, "m", false).text(), is("from b"));
         }
         assertThat(fake("a").calls(), is(1));
-        assertThat(deployment(router, "a").breaker().snapshot().state(), is(Breaker.State.OPEN));
+        assertThat(breaker(router, "a").snapshot().state(), is(Breaker.State.OPEN));
     }
 
     @Test
@@ -133,7 +133,7 @@ class TestRouter {
 
         assertThat(outcome.text(), is("from c"));
         assertThat(Duration.ofNanos(System.nanoTime() - start), lessThan(Duration.ofSeconds(1)));
-        Breaker.Snapshot a = deployment(router, "a").breaker().snapshot();
+        Breaker.Snapshot a = breaker(router, "a").snapshot();
         assertThat(a.state(), is(Breaker.State.OPEN));
         assertThat(a.openUntil().orElseThrow(), is(clock.instant().plusSeconds(60)));
     }
@@ -187,7 +187,7 @@ class TestRouter {
         assertThat(outcome.failure.status(), is(400));
         assertThat(fake("b").calls(), is(0));
         assertThat(outcome.exchange.responseHeaders().get("x-should-retry"), is("false"));
-        assertThat(deployment(router, "a").breaker().snapshot().failures(), is(0));
+        assertThat(breaker(router, "a").snapshot().failures(), is(0));
     }
 
     @Test
@@ -203,7 +203,7 @@ class TestRouter {
 
         assertThat(outcome.text(), is("from l"));
         assertThat(fake("o").calls(), is(0));
-        assertThat(deployment(router, "a").breaker().snapshot().state(), is(Breaker.State.CLOSED));
+        assertThat(breaker(router, "a").snapshot().state(), is(Breaker.State.CLOSED));
     }
 
     @Test
@@ -216,7 +216,7 @@ class TestRouter {
         assertThat(call(router, "m", false).text(), is("from api"));
 
         assertThat(fake("cli").calls(), is(1));
-        assertThat(deployment(router, "cli").breaker().snapshot().openUntil().orElseThrow(),
+        assertThat(breaker(router, "cli").snapshot().openUntil().orElseThrow(),
                    is(clock.instant().plus(Duration.ofHours(3))));
     }
 
@@ -324,7 +324,7 @@ class TestRouter {
             router.reload(config(settings(3, 1), model("m", target("a", 0)), model("n", target("c", 0))));
 
             assertThat(deployment(router, "a"), is(a));
-            assertThat(a.breaker().snapshot().state(), is(Breaker.State.OPEN));
+            assertThat(breaker(router, "a").snapshot().state(), is(Breaker.State.OPEN));
             assertThat(started.get("a").get(), is(1));
             assertThat(call(router, "n", false).text(), is("from c"));
             assertThat(fake("b").closed(), is(false));
@@ -344,6 +344,53 @@ class TestRouter {
                      () -> router.reload(config(settings(3, 5), model("m", target("a", 0)), model("x", target("broken", 0)))));
 
         assertThat(router.state(), is(before));
+    }
+
+    @Test
+    void aRateLimitedModelDoesNotCoolTheDeploymentsOtherModels() {
+        RoutingConfig.Model sonnet = new RoutingConfig.Model("sonnet", false, RoutingConfig.Strategy.WEIGHTED,
+                                                             List.of(new RoutingConfig.Target("a", Optional.of("s-1"), 0, 1)),
+                                                             List.of(), List.of(), OptionalInt.empty(), "test");
+        RoutingConfig.Model haiku = new RoutingConfig.Model("haiku", false, RoutingConfig.Strategy.WEIGHTED,
+                                                            List.of(new RoutingConfig.Target("a", Optional.of("h-1"), 0, 1)),
+                                                            List.of(), List.of(), OptionalInt.empty(), "test");
+        Router router = router(settings(1, 5), sonnet, haiku);
+        fake("a").script((exchange, sink) -> {
+            if (exchange.request().model().equals("s-1")) {
+                throw GatewayException.rateLimited("slow down", "requests", Duration.ofSeconds(30));
+            }
+            FakeDeploymentBackend.answer(sink, "haiku served");
+        });
+
+        assertThat(call(router, "sonnet", false).failure.status(), is(429));
+        assertThat(call(router, "sonnet", false).failure.status(), is(503));
+
+        assertThat(call(router, "haiku", false).text(), is("haiku served"));
+        assertThat(deployment(router, "a").breakers().get("s-1").snapshot().state(), is(Breaker.State.OPEN));
+        assertThat(deployment(router, "a").breakers().get("h-1").snapshot().state(), is(Breaker.State.CLOSED));
+    }
+
+    @Test
+    void aNameAClientInventsThroughAPatternCannotCoolTheDeploymentDown() {
+        RoutingConfig.Model glob = new RoutingConfig.Model("claude-*", true, RoutingConfig.Strategy.WEIGHTED,
+                                                           List.of(target("a", 0)), List.of(), List.of(),
+                                                           OptionalInt.empty(), "test");
+        Router router = router(settings(3, 1), glob);
+        fake("a").script((exchange, sink) -> {
+            if (exchange.request().model().equals("claude-invented")) {
+                throw new GatewayException(404, "invalid_request_error", Optional.of("upstream_not_found"),
+                                           Optional.empty(), "model: claude-invented").withFailureKind(
+                        FailureKind.DEPLOYMENT_BROKEN);
+            }
+            FakeDeploymentBackend.answer(sink, "served");
+        });
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(call(router, "claude-invented", false).failure.status(), is(404));
+        }
+
+        assertThat(call(router, "claude-sonnet-4-5", false).text(), is("served"));
+        assertThat(fake("a").calls(), is(4));
     }
 
     @Test
@@ -418,6 +465,11 @@ class TestRouter {
 
     private Deployment deployment(Router router, String name) {
         return router.state().deployments().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The deployment's only breaker (these tests send each deployment one model). */
+    private Breaker breaker(Router router, String name) {
+        return deployment(router, name).breakers().values().stream().findFirst().orElseThrow();
     }
 
     private Router router(RoutingConfig.Router settings, RoutingConfig.Model... models) {
