@@ -49,7 +49,8 @@ final class TestApiFailures {
                 "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
                 "LLM_OPENAI_BASE_URL", "http://127.0.0.1:" + closedPort,
                 "LLM_OPENAI_MODELS", "local-model",
-                "LLM_API_MAX_RETRIES", "0",
+                "LLM_MAX_ATTEMPTS", "1",
+                "LLM_BREAKER_FAILURES", "0",
                 "LLM_REQUEST_TIMEOUT", "2"));
     }
 

@@ -55,7 +55,8 @@ final class TestApiGateway {
                 "ANTHROPIC_API_KEY", "sk-ant-test",
                 "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
                 "LLM_OPENAI_BASE_URL", openAi.baseUrl(),
-                "LLM_API_MAX_RETRIES", "0"));
+                "LLM_MAX_ATTEMPTS", "1",
+                "LLM_BREAKER_FAILURES", "0"));
     }
 
     @AfterAll

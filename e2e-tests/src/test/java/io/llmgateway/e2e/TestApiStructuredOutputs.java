@@ -60,7 +60,7 @@ final class TestApiStructuredOutputs {
                 "LLM_BACKEND", "api",
                 "ANTHROPIC_API_KEY", "sk-ant-test",
                 "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
-                "LLM_API_MAX_RETRIES", "0"));
+                "LLM_MAX_ATTEMPTS", "1"));
     }
 
     @AfterAll

@@ -94,7 +94,7 @@ final class TestShutdown {
         return Map.of("LLM_BACKEND", "api",
                       "ANTHROPIC_API_KEY", "sk-ant-test",
                       "ANTHROPIC_BASE_URL", api.baseUrl(),
-                      "LLM_API_MAX_RETRIES", "0",
+                      "LLM_MAX_ATTEMPTS", "1",
                       "LLM_SHUTDOWN_DELAY", delay,
                       "LLM_SHUTDOWN_GRACE", grace);
     }

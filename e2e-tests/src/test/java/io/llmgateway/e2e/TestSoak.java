@@ -46,11 +46,14 @@ final class TestSoak {
         try (FakeAnthropicApi api = FakeAnthropicApi.start()) {
             api.replyWith(TestSoak::reply);
             Map<String, String> cliSettings = new HashMap<>(RealClaude.gatewaySettings(api, Map.of(
-                    "LLM_POOL_MAX_OVERFLOW", "2", "LLM_POOL_OVERFLOW_IDLE", "5", "LLM_HEADER_TIMEOUT", "10")));
+                    "LLM_POOL_MAX_OVERFLOW", "2", "LLM_POOL_OVERFLOW_IDLE", "5", "LLM_HEADER_TIMEOUT", "10",
+                    // the faults here belong to requests (a prompt that always fails), not to the deployment, which
+                    // must not be cooled down for them: the soak counts answers, the router's cooldowns are tested apart
+                    "LLM_BREAKER_FAILURES", "0")));
             try (GatewayProcess cli = GatewayProcess.start("soak-cli", cliSettings);
                  GatewayProcess apiGateway = GatewayProcess.start("soak-api", Map.of(
                          "LLM_BACKEND", "api", "ANTHROPIC_API_KEY", "sk-ant-soak", "ANTHROPIC_BASE_URL", api.baseUrl(),
-                         "LLM_API_MAX_RETRIES", "1", "LLM_HEADER_TIMEOUT", "10"))) {
+                         "LLM_MAX_ATTEMPTS", "2", "LLM_HEADER_TIMEOUT", "10", "LLM_BREAKER_FAILURES", "0"))) {
                 for (GatewayProcess gateway : List.of(cli, apiGateway)) {
                     warmUp(gateway);
                 }
