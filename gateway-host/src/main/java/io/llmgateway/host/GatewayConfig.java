@@ -120,7 +120,8 @@ public record GatewayConfig(String host,
         Duration longest = RoutingConfig.Router.DEFAULTS.maxCooldown();
         return new RoutingConfig.Router(settings.get(HostSettings.MAX_ATTEMPTS), settings.get(HostSettings.MAX_RETRY_WAIT),
                                         settings.get(HostSettings.BREAKER_FAILURES), RoutingConfig.Router.DEFAULTS.window(),
-                                        cooldown, cooldown.compareTo(longest) > 0 ? cooldown : longest);
+                                        cooldown, cooldown.compareTo(longest) > 0 ? cooldown : longest,
+                                        settings.get(HostSettings.FIRST_DELTA_TIMEOUT));
     }
 
     private static List<String> backendList(List<String> values) {

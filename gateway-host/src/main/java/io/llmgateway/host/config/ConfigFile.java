@@ -60,7 +60,8 @@ public final class ConfigFile {
     private static final List<String> MODEL = List.of("name", "pattern", "strategy", "context_window", "deployments",
                                                       "fallbacks", "context_window_fallbacks");
     private static final List<String> TARGET = List.of("use", "priority", "weight", "model");
-    private static final List<String> ROUTER = List.of("max_attempts", "max_retry_wait", "breaker");
+    private static final List<String> ROUTER = List.of("max_attempts", "max_retry_wait", "first_delta_timeout",
+                                                        "breaker");
     private static final List<String> BREAKER = List.of("failures", "window", "cooldown", "max_cooldown");
 
     private ConfigFile() {
@@ -404,9 +405,11 @@ public final class ConfigFile {
                 .orElse(defaults.maxAttempts());
         Duration maxRetryWait = fields.optional("max_retry_wait").map(value -> value.value(ValueTypes.duration()))
                 .orElse(defaults.maxRetryWait());
+        Duration firstDeltaTimeout = fields.optional("first_delta_timeout")
+                .map(value -> value.value(ValueTypes.duration())).orElse(defaults.firstDeltaTimeout());
         Optional<ConfigNode.Fields> breaker = fields.optional("breaker").map(value -> value.fields(BREAKER));
         int failures = breaker.flatMap(b -> b.optional("failures"))
-                .map(value -> value.value(ValueTypes.integer(1, Integer.MAX_VALUE))).orElse(defaults.failures());
+                .map(value -> value.value(ValueTypes.integer(0, Integer.MAX_VALUE))).orElse(defaults.failures());
         Duration window = breakerDuration(breaker, "window", defaults.window());
         Duration cooldown = breakerDuration(breaker, "cooldown", defaults.cooldown());
         Duration maxCooldown = breakerDuration(breaker, "max_cooldown", defaults.maxCooldown());
@@ -416,7 +419,7 @@ public final class ConfigFile {
             throw at.fail("max_cooldown (" + ValueTypes.duration().format(maxCooldown) + ") must be at least cooldown ("
                                   + ValueTypes.duration().format(cooldown) + ")");
         }
-        return new Router(maxAttempts, maxRetryWait, failures, window, cooldown, maxCooldown);
+        return new Router(maxAttempts, maxRetryWait, failures, window, cooldown, maxCooldown, firstDeltaTimeout);
     }
 
     private static Duration breakerDuration(Optional<ConfigNode.Fields> breaker, String key, Duration otherwise) {

@@ -109,6 +109,12 @@ public final class HostSettings {
                     "max_retry_wait", ValueTypes.duration(),
                     "the longest the router waits before retrying a deployment; one asking for longer (retry-after) is skipped")
             .env("LLM_MAX_RETRY_WAIT").defaultValue(Duration.ofSeconds(30));
+    /** {@code LLM_FIRST_DELTA_TIMEOUT}. */
+    public static final SettingSpec<Duration> FIRST_DELTA_TIMEOUT = SettingSpec.of(
+                    "first_delta_timeout", ValueTypes.duration(),
+                    "how long an attempt may go without its first delta before the router gives up on it and tries the next"
+                            + " deployment (a hung upstream); 0: only LLM_REQUEST_TIMEOUT bounds it")
+            .env("LLM_FIRST_DELTA_TIMEOUT").defaultValue(Duration.ZERO);
     /** {@code LLM_BREAKER_FAILURES}. */
     public static final SettingSpec<Integer> BREAKER_FAILURES = SettingSpec.of(
                     "breaker_failures", ValueTypes.integer(0, 1000),
@@ -135,7 +141,7 @@ public final class HostSettings {
                                                            REQUEST_TIMEOUT, MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT,
                                                            BODY_TIMEOUT, SEND_TIMEOUT, MAX_BODY_BYTES_IN_FLIGHT,
                                                            SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE, MODEL_PATTERNS, MAX_ATTEMPTS,
-                                                           MAX_RETRY_WAIT, BREAKER_FAILURES, BREAKER_COOLDOWN, CONFIG,
+                                                           MAX_RETRY_WAIT, FIRST_DELTA_TIMEOUT, BREAKER_FAILURES, BREAKER_COOLDOWN, CONFIG,
                                                            CONFIG_POLL);
 
     private HostSettings() {

@@ -223,12 +223,29 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
      * @param window       the window failures are counted in
      * @param cooldown     how long a breaker first stays open (doubled at each reopening)
      * @param maxCooldown  the longest it stays open
+     * @param firstDeltaTimeout how long an attempt may go without its first delta before it is abandoned and the
+     *                     next deployment tried (a hung upstream); zero: only the request's deadline bounds it
      */
     public record Router(int maxAttempts, Duration maxRetryWait, int failures, Duration window, Duration cooldown,
-                         Duration maxCooldown) {
+                         Duration maxCooldown, Duration firstDeltaTimeout) {
         /** The defaults. */
         public static final Router DEFAULTS = new Router(3, Duration.ofSeconds(30), 5, Duration.ofSeconds(30),
-                                                         Duration.ofSeconds(30), Duration.ofMinutes(5));
+                                                         Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ZERO);
+
+        /**
+         * Settings without a first-delta timeout.
+         *
+         * @param maxAttempts  upstream attempts per request
+         * @param maxRetryWait the longest wait before one retry
+         * @param failures     failures in a row that open a breaker; 0: never
+         * @param window       the window they are counted in
+         * @param cooldown     the first open time
+         * @param maxCooldown  the longest open time
+         */
+        public Router(int maxAttempts, Duration maxRetryWait, int failures, Duration window, Duration cooldown,
+                      Duration maxCooldown) {
+            this(maxAttempts, maxRetryWait, failures, window, cooldown, maxCooldown, Duration.ZERO);
+        }
 
         /** {@return whether breakers open at all} */
         public boolean cooldowns() {
@@ -241,7 +258,8 @@ public record RoutingConfig(List<Deployment> deployments, List<Model> models, Ro
             requireNonNull(window, "window is null");
             requireNonNull(cooldown, "cooldown is null");
             requireNonNull(maxCooldown, "maxCooldown is null");
-            if (maxAttempts < 1 || failures < 0) {
+            requireNonNull(firstDeltaTimeout, "firstDeltaTimeout is null");
+            if (maxAttempts < 1 || failures < 0 || firstDeltaTimeout.isNegative()) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, failures at least 0");
             }
         }

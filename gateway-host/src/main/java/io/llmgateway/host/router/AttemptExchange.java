@@ -9,13 +9,14 @@ import io.llmgateway.api.ChatRequest;
 
 /**
  * The call as one deployment sees it: the request carries the model id that deployment is sent, and the backend
- * type is the deployment's. Everything else is the client's call.
+ * type is the deployment's. Everything else is the client's call, until the router abandons the attempt.
  */
 final class AttemptExchange implements ChatExchange {
 
     private final ChatExchange call;
     private final ChatRequest request;
     private final String backend;
+    private volatile boolean abandoned;
 
     AttemptExchange(ChatExchange call, String model, String backend) {
         this.call = call;
@@ -55,7 +56,9 @@ final class AttemptExchange implements ChatExchange {
 
     @Override
     public void tenant(String tenant) {
-        call.tenant(tenant);
+        if (!abandoned) {
+            call.tenant(tenant);
+        }
     }
 
     @Override
@@ -70,21 +73,32 @@ final class AttemptExchange implements ChatExchange {
 
     @Override
     public boolean clientGone() {
-        return call.clientGone();
+        return abandoned || call.clientGone();
     }
 
     @Override
     public void responseHeader(String name, String value) {
-        call.responseHeader(name, value);
+        if (!abandoned) {
+            call.responseHeader(name, value);
+        }
     }
 
     @Override
     public void annotate(String key, String value) {
-        call.annotate(key, value);
+        if (!abandoned) {
+            call.annotate(key, value);
+        }
     }
 
     @Override
     public void annotateMillis(String key, Duration elapsed) {
-        call.annotateMillis(key, elapsed);
+        if (!abandoned) {
+            call.annotateMillis(key, elapsed);
+        }
+    }
+
+    /** The router gave up on this attempt: it looks gone to the backend, and what it still says is dropped. */
+    void abandon() {
+        abandoned = true;
     }
 }

@@ -2,9 +2,11 @@ package io.llmgateway.host.router;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.llmgateway.api.ChatDelta;
 import io.llmgateway.api.ChatSink;
+import io.llmgateway.api.ClientDisconnectedException;
 
 /**
  * The sink one attempt writes to. A streamed answer is committed by its first delta, which is passed on at once:
@@ -18,7 +20,9 @@ final class AttemptSink implements ChatSink {
     private final Runnable onCommit;
     private final long startNanos = System.nanoTime();
     private final List<ChatDelta> held;
-    private long firstDeltaNanos = -1;
+    private final CompletableFuture<Void> firstDelta = new CompletableFuture<>();
+    private volatile long firstDeltaNanos = -1;
+    private volatile boolean abandoned;
     private boolean committed;
 
     /**
@@ -37,8 +41,12 @@ final class AttemptSink implements ChatSink {
 
     @Override
     public void emit(ChatDelta delta) {
+        if (abandoned) {
+            throw new ClientDisconnectedException(null); // the router gave up on this attempt: stop as if the client left
+        }
         if (firstDeltaNanos < 0) {
             firstDeltaNanos = System.nanoTime();
+            firstDelta.complete(null);
         }
         if (!stream) {
             held.add(delta);
@@ -54,6 +62,16 @@ final class AttemptSink implements ChatSink {
         for (ChatDelta delta : held) {
             client.emit(delta);
         }
+    }
+
+    /** {@return completed by the attempt's first delta} */
+    CompletableFuture<Void> firstDelta() {
+        return firstDelta;
+    }
+
+    /** Stops taking deltas: the attempt took too long to start, and the next one serves the client. */
+    void abandon() {
+        abandoned = true;
     }
 
     /** {@return whether anything reached the client, so that the attempt can no longer be retried} */

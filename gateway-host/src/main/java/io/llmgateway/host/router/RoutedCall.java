@@ -11,6 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.llmgateway.api.ChatExchange;
 import io.llmgateway.api.ChatSink;
@@ -163,16 +168,64 @@ public final class RoutedCall implements AutoCloseable {
         throw failure == null ? allCoolingDown(primary, exchange) : finalError(failure, exchange);
     }
 
-    /** Runs one attempt; empty when it succeeded. A failure after the first delta is thrown: nothing can follow it. */
+    /**
+     * Runs one attempt; empty when it succeeded. A failure after the first delta is thrown: nothing can follow it.
+     * With a first-delta timeout the attempt runs on a thread of its own, so that one that sends nothing in time can
+     * be left behind (it then looks to its backend like a client that left) while the next deployment is tried.
+     */
     private Optional<GatewayException> attempt(ChatExchange exchange, ChatSink sink, Pick pick) {
         Deployment deployment = pick.route.deployment();
         int number = attempts;
         AttemptSink attemptSink = new AttemptSink(sink, exchange.request().stream(),
                                                   () -> routeHeaders(exchange, deployment, number));
+        AttemptExchange attemptExchange = new AttemptExchange(exchange, pick.route.modelFor(requested), deployment.type());
+        Duration firstDeltaTimeout = state.config().router().firstDeltaTimeout();
         deployment.started();
+        if (firstDeltaTimeout.isZero()) {
+            try {
+                return settle(pick, attemptSink, () -> deployment.backend().chat(attemptExchange, attemptSink));
+            } finally {
+                deployment.ended();
+            }
+        }
+        CompletableFuture<Void> run = new CompletableFuture<>();
+        Thread.ofVirtual().name("attempt-" + exchange.requestId()).start(() -> {
+            try {
+                deployment.backend().chat(attemptExchange, attemptSink);
+                run.complete(null);
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            } finally {
+                deployment.ended();
+            }
+        });
         try {
-            deployment.backend().chat(new AttemptExchange(exchange, pick.route.modelFor(requested), deployment.type()),
-                                      attemptSink);
+            CompletableFuture.anyOf(attemptSink.firstDelta(), run).get(firstDeltaTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            attemptSink.abandon();
+            attemptExchange.abandon();
+            GatewayException late = GatewayException.timeout(
+                    deployment.name() + " sent nothing within " + firstDeltaTimeout.toMillis() + " ms")
+                    .withFailureKind(FailureKind.TIMEOUT);
+            record(pick.permit, pick.route, late);
+            return Optional.of(late);
+        } catch (InterruptedException e) {
+            attemptSink.abandon();
+            attemptExchange.abandon();
+            pick.permit.neutral();
+            Thread.currentThread().interrupt();
+            throw GatewayException.unavailable("The gateway is shutting down", Optional.of(Duration.ofSeconds(1)));
+        } catch (ExecutionException e) {
+            // it ended before its first delta: settled below like any ending
+        }
+        return settle(pick, attemptSink, () -> joined(run));
+    }
+
+    /** Takes an attempt's ending: success, a failure to retry, or one to pass on. */
+    private Optional<GatewayException> settle(Pick pick, AttemptSink attemptSink, Runnable attempt) {
+        Deployment deployment = pick.route.deployment();
+        try {
+            attempt.run();
             pick.permit.succeeded();
             deployment.latency().observe(Duration.ofNanos(attemptSink.nanosToFirstDelta()), System.nanoTime());
             parts.metrics().succeeded(deployment);
@@ -190,8 +243,19 @@ public final class RoutedCall implements AutoCloseable {
         } catch (RuntimeException e) {
             record(pick.permit, pick.route, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()));
             throw e;
-        } finally {
-            deployment.ended();
+        }
+    }
+
+    /** Waits for an attempt on its own thread to end, rethrowing what it threw. */
+    private static void joined(CompletableFuture<Void> run) {
+        try {
+            run.join();
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                case RuntimeException failure -> throw failure;
+                case Error error -> throw error;
+                default -> throw e;
+            }
         }
     }
 

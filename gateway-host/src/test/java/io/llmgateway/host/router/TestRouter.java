@@ -178,6 +178,41 @@ class TestRouter {
     }
 
     @Test
+    void aDeploymentThatSendsNothingInTimeIsLeftBehindAndTheNextServes() throws Exception {
+        RoutingConfig.Router settings = new RoutingConfig.Router(3, Duration.ofSeconds(30), 5, Duration.ofSeconds(30),
+                                                                 Duration.ofSeconds(30), Duration.ofMinutes(5),
+                                                                 Duration.ofMillis(200));
+        Router router = router(settings, model("m", target("a", 0), target("b", 1)));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger lateDeltasRefused = new AtomicInteger();
+        fake("a").script((exchange, sink) -> {
+            await(release);
+            try {
+                FakeDeploymentBackend.answer(sink, "too late");
+            } catch (io.llmgateway.api.ClientDisconnectedException e) {
+                lateDeltasRefused.incrementAndGet();
+            }
+        });
+        long start = System.nanoTime();
+
+        Outcome outcome = call(router, "m", true);
+
+        assertThat(outcome.text(), is("from b"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start), lessThan(Duration.ofSeconds(2)));
+        assertThat(outcome.exchange.responseHeaders().get("x-llm-attempts"), is("2"));
+        assertThat(deployment(router, "a").inFlight(), is(1));
+        assertThat(breaker(router, "a").snapshot().failures(), is(1));
+        release.countDown();
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (deployment(router, "a").inFlight() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(deployment(router, "a").inFlight(), is(0));
+        assertThat(lateDeltasRefused.get(), is(1));
+        assertThat(outcome.sink.completion().text(), is("from b"));
+    }
+
+    @Test
     void aBadRequestIsNotTriedElsewhere() {
         Router router = router(settings(3, 5), model("m", target("a", 0), target("b", 1)));
         fake("a").failing(GatewayException.invalidRequest("no such field", "x"));
