@@ -26,7 +26,8 @@ public interface ChatExchange {
     ChatRequest request();
 
     /**
-     * The type of the backend that serves this call ({@code mock}, {@code cli}, ...).
+     * The type of the backend that serves this call ({@code mock}, {@code cli}, ...): for middleware, which runs
+     * before the router picks a deployment, the type of the model's first deployment; for a backend, its own.
      *
      * @return the backend type
      */
