@@ -52,6 +52,7 @@ import io.llmgateway.host.router.RouterMetrics;
 import io.llmgateway.host.router.RouterState;
 
 import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The running gateway without its HTTP server: the enabled backends, the middleware chain, the client
@@ -108,6 +109,10 @@ public final class Gateway implements AutoCloseable {
                     throw new GatewayStartupException(problem);
                 });
         Optional<ConfigReloader.Loaded> file = config.configFile().map(path -> loadFile(path, environment));
+        if (file.isPresent() && (environment.value("LLM_BACKEND").isPresent() || environment.value("LLM_BACKENDS").isPresent())) {
+            LOGGER.log(WARNING, "LLM_CONFIG is set, so LLM_BACKEND and LLM_BACKENDS are not used: the file names the"
+                    + " deployments");
+        }
         // every loaded plugin's settings are checked, enabled or not: a typo stops start-up either way
         Map<Object, PluginSettings> scoped = new IdentityHashMap<>();
         List<String> secrets = new ArrayList<>(Secrets.namedInVariables(environment.variables()));
