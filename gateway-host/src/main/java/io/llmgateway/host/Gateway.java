@@ -109,7 +109,8 @@ public final class Gateway implements AutoCloseable {
                     throw new GatewayStartupException(problem);
                 });
         Optional<ConfigReloader.Loaded> file = config.configFile().map(path -> loadFile(path, environment));
-        if (file.isPresent() && (environment.value("LLM_BACKEND").isPresent() || environment.value("LLM_BACKENDS").isPresent())) {
+        boolean backendsNamed = environment.value("LLM_BACKEND").isPresent() || environment.value("LLM_BACKENDS").isPresent();
+        if (file.isPresent() && backendsNamed) {
             LOGGER.log(WARNING, "LLM_CONFIG is set, so LLM_BACKEND and LLM_BACKENDS are not used: the file names the"
                     + " deployments");
         }

@@ -141,7 +141,8 @@ public final class HostSettings {
                                                            REQUEST_TIMEOUT, MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT,
                                                            BODY_TIMEOUT, SEND_TIMEOUT, MAX_BODY_BYTES_IN_FLIGHT,
                                                            SHUTDOWN_DELAY, SHUTDOWN_GRACE, API_KEYS_FILE, MODEL_PATTERNS, MAX_ATTEMPTS,
-                                                           MAX_RETRY_WAIT, FIRST_DELTA_TIMEOUT, BREAKER_FAILURES, BREAKER_COOLDOWN, CONFIG,
+                                                           MAX_RETRY_WAIT, FIRST_DELTA_TIMEOUT, BREAKER_FAILURES,
+                                                           BREAKER_COOLDOWN, CONFIG,
                                                            CONFIG_POLL);
 
     private HostSettings() {
