@@ -101,6 +101,7 @@ public final class RoutedCall implements AutoCloseable {
         RoutingConfig.Router settings = state.config().router();
         List<PublicModel> groups = withFallbacks(primary, primary.fallbacks());
         Map<Deployment, Integer> tries = new HashMap<>();
+        Map<Deployment, GatewayException> failedWith = new HashMap<>();
         Set<Deployment> out = new HashSet<>();
         Set<String> fellBackTo = new HashSet<>();
         boolean contextFallback = false;
@@ -120,8 +121,8 @@ public final class RoutedCall implements AutoCloseable {
                     break;
                 }
                 Deployment deployment = pick.route.deployment();
-                if (again && failure != null) {
-                    Duration wait = parts.backoff().delay(tries.get(deployment), failure.retryAfter());
+                if (again && failedWith.containsKey(deployment)) {
+                    Duration wait = parts.backoff().delay(tries.get(deployment), failedWith.get(deployment).retryAfter());
                     if (wait.compareTo(settings.maxRetryWait()) > 0
                             || parts.clock().instant().plus(wait).isAfter(exchange.deadline())) {
                         pick.permit.neutral();
@@ -144,6 +145,7 @@ public final class RoutedCall implements AutoCloseable {
                     return;
                 }
                 failure = failed.get();
+                failedWith.put(deployment, failure);
                 FailureKind kind = pick.route.kindOf(failure);
                 if (kind == FailureKind.CONTEXT_WINDOW && !contextFallback
                         && !primary.contextWindowFallbacks().isEmpty()) {
