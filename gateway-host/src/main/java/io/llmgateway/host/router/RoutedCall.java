@@ -111,6 +111,9 @@ public final class RoutedCall implements AutoCloseable {
                 if (exchange.clientGone()) {
                     throw new ClientDisconnectedException(null);
                 }
+                if (!parts.clock().instant().isBefore(exchange.deadline())) {
+                    break; // another attempt could only time out at once
+                }
                 boolean again = false;
                 Pick pick = pick(groups, tries, out, exchange.deadline(), true);
                 if (pick == null) {
@@ -167,7 +170,13 @@ public final class RoutedCall implements AutoCloseable {
                 exchange.annotate("attempts", Integer.toString(attempts));
             }
         }
-        throw failure == null ? allCoolingDown(primary, exchange) : finalError(failure, exchange);
+        if (failure != null) {
+            throw finalError(failure, exchange);
+        }
+        if (!parts.clock().instant().isBefore(exchange.deadline())) {
+            throw GatewayException.timeout("The request's deadline passed before a deployment could be tried");
+        }
+        throw allCoolingDown(primary, exchange);
     }
 
     /**
