@@ -1,6 +1,5 @@
 package io.llmgateway.host.router;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -274,7 +273,7 @@ class TestRouter {
                                                             List.of(), OptionalInt.empty(), "test");
         Router router = router(settings(3, 5), model);
         fake("slow").script((exchange, sink) -> {
-            sleep(Duration.ofMillis(20));
+            sleep(Duration.ofMillis(40));
             FakeDeploymentBackend.answer(sink, "slow");
         });
         fake("fast").script((exchange, sink) -> {
@@ -325,7 +324,7 @@ class TestRouter {
     @Test
     void manyConcurrentCallsWhileOneOfTwoDeploymentsFailsAllSucceed() throws Exception {
         Router router = new Router(config(settings(3, 3), model("m", target("a", 0), target("b", 0))), this::start,
-                                   Clock.systemUTC(), () -> ThreadLocalRandom.current().nextLong(), metrics());
+                                   clock, () -> ThreadLocalRandom.current().nextLong(), metrics());
         fake("a").failing(overloaded());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Outcome>> calls = new ArrayList<>();
