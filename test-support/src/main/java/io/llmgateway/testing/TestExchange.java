@@ -17,7 +17,7 @@ import io.llmgateway.api.ChatRequest;
 public final class TestExchange implements ChatExchange {
 
     private final ChatRequest request;
-    private final Instant received = Instant.now();
+    private volatile Instant received = Instant.now();
     private final Instant deadline;
     private final Map<String, String> requestHeaders;
     private final Map<String, String> responseHeaders = new ConcurrentHashMap<>();
@@ -73,6 +73,17 @@ public final class TestExchange implements ChatExchange {
      */
     public TestExchange backend(String type) {
         this.backend = type;
+        return this;
+    }
+
+    /**
+     * Sets when the request arrived (now, unless a test runs on a clock of its own).
+     *
+     * @param at the arrival time
+     * @return this exchange
+     */
+    public TestExchange received(Instant at) {
+        this.received = at;
         return this;
     }
 

@@ -191,10 +191,11 @@ public final class RoutedCall implements AutoCloseable {
                                                   () -> routeHeaders(exchange, deployment, number));
         AttemptExchange attemptExchange = new AttemptExchange(exchange, pick.route.modelFor(requested), deployment.type());
         Duration firstDeltaTimeout = state.config().router().firstDeltaTimeout();
+        boolean fairChance = hadAFairChance(exchange);
         deployment.started();
         if (firstDeltaTimeout.isZero()) {
             try {
-                return settle(pick, attemptSink, () -> deployment.backend().chat(attemptExchange, attemptSink));
+                return settle(pick, attemptSink, fairChance, () -> deployment.backend().chat(attemptExchange, attemptSink));
             } finally {
                 deployment.ended();
             }
@@ -218,7 +219,7 @@ public final class RoutedCall implements AutoCloseable {
             GatewayException late = GatewayException.timeout(
                     deployment.name() + " sent nothing within " + firstDeltaTimeout.toMillis() + " ms")
                     .withFailureKind(FailureKind.TIMEOUT);
-            record(pick.permit, pick.route, late);
+            record(pick.permit, pick.route, late, true);
             return Optional.of(late);
         } catch (InterruptedException e) {
             attemptSink.abandon();
@@ -229,11 +230,21 @@ public final class RoutedCall implements AutoCloseable {
         } catch (ExecutionException e) {
             // it ended before its first delta: settled below like any ending
         }
-        return settle(pick, attemptSink, () -> joined(run));
+        return settle(pick, attemptSink, fairChance, () -> joined(run));
+    }
+
+    /**
+     * Whether an attempt starting now has at least half of the request's time: one that starts later (after
+     * earlier attempts used the rest) and times out at the request's deadline says nothing of its deployment.
+     */
+    private boolean hadAFairChance(ChatExchange exchange) {
+        Duration window = Duration.between(exchange.received(), exchange.deadline());
+        Duration left = Duration.between(parts.clock().instant(), exchange.deadline());
+        return left.compareTo(window.dividedBy(2)) >= 0;
     }
 
     /** Takes an attempt's ending: success, a failure to retry, or one to pass on. */
-    private Optional<GatewayException> settle(Pick pick, AttemptSink attemptSink, Runnable attempt) {
+    private Optional<GatewayException> settle(Pick pick, AttemptSink attemptSink, boolean fairChance, Runnable attempt) {
         Deployment deployment = pick.route.deployment();
         try {
             attempt.run();
@@ -243,7 +254,7 @@ public final class RoutedCall implements AutoCloseable {
             attemptSink.succeeded();
             return Optional.empty();
         } catch (GatewayException e) {
-            record(pick.permit, pick.route, e);
+            record(pick.permit, pick.route, e, fairChance);
             if (attemptSink.committed()) {
                 throw e;
             }
@@ -252,7 +263,8 @@ public final class RoutedCall implements AutoCloseable {
             pick.permit.neutral();
             throw e;
         } catch (RuntimeException e) {
-            record(pick.permit, pick.route, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()));
+            record(pick.permit, pick.route, GatewayException.internal("the backend failed: " + e.getClass().getSimpleName()),
+                   true);
             throw e;
         }
     }
@@ -270,12 +282,16 @@ public final class RoutedCall implements AutoCloseable {
         }
     }
 
-    /** What a failed attempt says of its deployment, told to its breaker and latency estimate. */
-    private void record(Breaker.Permit permit, Route route, GatewayException failure) {
+    /**
+     * What a failed attempt says of its deployment, told to its breaker and latency estimate; a timeout of an attempt
+     * that had no fair chance says nothing.
+     */
+    private void record(Breaker.Permit permit, Route route, GatewayException failure, boolean fairChance) {
         Deployment deployment = route.deployment();
         FailureKind kind = route.kindOf(failure);
         parts.metrics().failed(deployment, kind);
-        if (!kind.blamesDeployment() || !state.config().router().cooldowns()) {
+        boolean unfair = kind == FailureKind.TIMEOUT && !fairChance;
+        if (!kind.blamesDeployment() || unfair || !state.config().router().cooldowns()) {
             permit.neutral();
             return;
         }

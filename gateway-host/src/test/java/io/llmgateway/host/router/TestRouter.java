@@ -212,6 +212,22 @@ class TestRouter {
     }
 
     @Test
+    void aTimeoutOfAnAttemptLeftWithLittleOfTheRequestsTimeIsNotHeldAgainstItsDeployment() {
+        Router router = router(settings(3, 1), model("m", target("a", 0), target("b", 1)));
+        fake("a").script((exchange, sink) -> {
+            clock.advance(Duration.ofSeconds(40)); // most of the request's 60 s go here
+            throw overloaded();
+        });
+        fake("b").failing(GatewayException.timeout("no answer by the deadline"));
+
+        Outcome outcome = call(router, "m", false);
+
+        assertThat(outcome.failure.status(), is(504));
+        assertThat(breaker(router, "a").snapshot().state(), is(Breaker.State.OPEN));
+        assertThat(breaker(router, "b").snapshot().state(), is(Breaker.State.CLOSED));
+    }
+
+    @Test
     void aBadRequestIsNotTriedElsewhere() {
         Router router = router(settings(3, 5), model("m", target("a", 0), target("b", 1)));
         fake("a").failing(GatewayException.invalidRequest("no such field", "x"));
@@ -557,7 +573,7 @@ class TestRouter {
                                               OptionalDouble.empty(), OptionalDouble.empty(), List.of(), stream, false,
                                               Optional.empty(), OptionalLong.empty(), Map.of(),
                                               JsonValue.EMPTY_JSON_OBJECT);
-        TestExchange exchange = new TestExchange(request, clock.instant().plusSeconds(60));
+        TestExchange exchange = new TestExchange(request, clock.instant().plusSeconds(60)).received(clock.instant());
         RecordingSink sink = new RecordingSink();
         try (RoutedCall call = router.call(model)) {
             try {
