@@ -6,7 +6,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -42,11 +41,10 @@ final class CliErrors {
      * The client's error for an error result.
      *
      * @param result     the CLI's {@code result} line
-     * @param retryAfter the delay to suggest for 429 and 503
      * @return the error
      */
-    static GatewayException fromResult(JsonObject result, Duration retryAfter) {
-        return fromResult(result, JsonValue.EMPTY_JSON_OBJECT, retryAfter);
+    static GatewayException fromResult(JsonObject result) {
+        return fromResult(result, JsonValue.EMPTY_JSON_OBJECT);
     }
 
     /**
@@ -54,10 +52,9 @@ final class CliErrors {
      *
      * @param result     the CLI's {@code result} line
      * @param notice     the synthetic API-error {@code assistant} line of the turn, or an empty object
-     * @param retryAfter the delay to suggest for 429 and 503
      * @return the error
      */
-    static GatewayException fromResult(JsonObject result, JsonObject notice, Duration retryAfter) {
+    static GatewayException fromResult(JsonObject result, JsonObject notice) {
         String detail = detail(result);
         int status = status(result).or(() -> status(notice)).orElse(0);
         String failure = notice.getString("error", "");
@@ -78,7 +75,7 @@ final class CliErrors {
                     .withFailureKind(FailureKind.CONTEXT_WINDOW);
         }
         GatewayException error = status == 0 ? GatewayException.badGateway("The claude CLI failed: " + detail)
-                : AnthropicErrors.fromStatus("Anthropic", status, detail, Optional.of(retryAfter));
+                : AnthropicErrors.fromStatus("Anthropic", status, detail, Optional.empty()); // the CLI reports no retry-after
         // credits used up: no passing upstream fault, whatever the status says
         return failure.equals("billing_error") ? error.withFailureKind(FailureKind.QUOTA_EXHAUSTED) : error;
     }

@@ -100,8 +100,9 @@ record CliSettings(String command,
             .env("LLM_CLI_WORK_DIR").defaultText("a new temporary directory");
     static final SettingSpec<Duration> RETRY_AFTER = SettingSpec.of(
                     "retry_after", ValueTypes.duration(),
-                    "the Retry-After of 429 and 503 answers the CLI gives none for (and how long a usage limit"
-                            + " without a reset time holds)")
+                    "the Retry-After of 503 answers when every session is busy (and how long a usage limit without a"
+                            + " reset time holds); upstream errors the CLI reports carry none, so the router and the SDKs"
+                            + " back off on their own")
             .env("LLM_CLI_RETRY_AFTER").defaultValue(Duration.ofSeconds(10));
     static final SettingSpec<Duration> TOOL_RESULT_TIMEOUT = SettingSpec.of(
                     "tool_result_timeout", ValueTypes.duration(),

@@ -273,7 +273,7 @@ final class CliTurn {
             if (limit.isPresent()) {
                 return new TurnOutcome.OutOfUsage(limit.get());
             }
-            return new TurnOutcome.Failed(CliErrors.fromResult(result, apiErrorNotice, retryAfter), true);
+            return new TurnOutcome.Failed(CliErrors.fromResult(result, apiErrorNotice), true);
         }
         if (cutReason == null && !"success".equals(result.getString("subtype", ""))) {
             return new TurnOutcome.Failed(CliErrors.unfinished(result), true);

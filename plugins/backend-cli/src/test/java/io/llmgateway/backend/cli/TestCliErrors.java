@@ -91,10 +91,10 @@ final class TestCliErrors {
                  request tokens has exceeded your per-minute rate limit"}""");
 
         assertFalse(UsageLimit.ofRefusedTurn(result, notice, reported, NOW, RETRY).isPresent());
-        GatewayException error = CliErrors.fromResult(result, notice, RETRY);
+        GatewayException error = CliErrors.fromResult(result, notice);
         assertEquals(429, error.status());
         assertEquals(FailureKind.RATE_LIMITED, error.failureKind());
-        assertEquals(RETRY, error.retryAfter().orElseThrow());
+        assertTrue(error.retryAfter().isEmpty(), "the CLI reports no retry-after and none is invented");
     }
 
     @Test
@@ -117,7 +117,7 @@ final class TestCliErrors {
                 {"type":"result","subtype":"success","is_error":true,"api_error_status":null,
                  "result":"Not logged in \u00b7 Please run /login"}""");
 
-        GatewayException error = CliErrors.fromResult(result, notice, RETRY);
+        GatewayException error = CliErrors.fromResult(result, notice);
         assertEquals(502, error.status());
         assertEquals(FailureKind.DEPLOYMENT_BROKEN, error.failureKind());
         assertTrue(error.getMessage().startsWith("The gateway's claude CLI has no usable login (Not logged in"),
@@ -134,7 +134,7 @@ final class TestCliErrors {
                  "terminal_reason":"prompt_too_long","result":"Prompt is too long \u00b7 the request is ~215000 tokens\
                  (limit 200000) but this conversation is only ~284 tokens"}""");
 
-        GatewayException error = CliErrors.fromResult(result, notice, RETRY);
+        GatewayException error = CliErrors.fromResult(result, notice);
         assertEquals(400, error.status());
         assertEquals(Optional.of("context_length_exceeded"), error.code());
         assertEquals(FailureKind.CONTEXT_WINDOW, error.failureKind());
@@ -145,16 +145,16 @@ final class TestCliErrors {
         JsonObject overloaded = json("""
                 {"type":"result","is_error":true,"api_error_status":529,"api_error_type":"overloaded_error",
                  "result":"API Error: 529 Overloaded. This is a server-side issue, usually temporary"}""");
-        assertEquals(FailureKind.OVERLOADED, CliErrors.fromResult(overloaded, RETRY).failureKind());
-        assertEquals(503, CliErrors.fromResult(overloaded, RETRY).status());
+        assertEquals(FailureKind.OVERLOADED, CliErrors.fromResult(overloaded).failureKind());
+        assertEquals(503, CliErrors.fromResult(overloaded).status());
         JsonObject failed = json("""
                 {"type":"result","is_error":true,"api_error_status":500,"api_error_type":"api_error",
                  "result":"API Error: 500 Internal server error."}""");
-        assertEquals(FailureKind.SERVER, CliErrors.fromResult(failed, RETRY).failureKind());
+        assertEquals(FailureKind.SERVER, CliErrors.fromResult(failed).failureKind());
         JsonObject billing = json("""
                 {"type":"result","is_error":true,"api_error_status":400,"result":"Credit balance is too low"}""");
         assertEquals(FailureKind.QUOTA_EXHAUSTED, CliErrors.fromResult(billing, json("""
-                {"type":"assistant","error":"billing_error","is_api_error_message":true}"""), RETRY).failureKind());
+                {"type":"assistant","error":"billing_error","is_api_error_message":true}""")).failureKind());
     }
 
     private static JsonObject json(String text) {
