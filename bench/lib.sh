@@ -56,13 +56,22 @@ machine_info() {
 # The middleware benches (run-middleware, run-ab): gateways on the mock backend, loaded with post-middleware.lua.
 # The caller declares `pids=()` and `declare -A url pid`, and sets $connections.
 
-# start_gateway <name> <distribution> <JVM options> [VAR=value...]: starts a gateway on a free port; sets
-# url[<name>] and pid[<name>] (the JVM's: env and bin/llm-gateway exec, so its CPU time can be read)
+# start_gateway <name> <distribution> <JVM options> [VAR=value...]: starts a gateway on the mock backend on a free
+# port; sets url[<name>] and pid[<name>] (the JVM's: env and bin/llm-gateway exec, so its CPU time can be read)
 start_gateway() {
+    local name="$1" distribution="$2" options="$3"
+    shift 3
+    start_configured_gateway "$name" "$distribution" "$options" "$@" LLM_BACKEND=mock
+}
+
+# start_configured_gateway <name> <distribution> <JVM options> [VAR=value...]: start_gateway with only the given
+# settings (LLM_BACKEND, LLM_CONFIG, ... are the caller's); its request log (stdout) goes to $request_log, by
+# default /dev/null
+start_configured_gateway() {
     local name="$1" distribution="$2" options="$3" port
     shift 3
-    env "$@" JAVA_OPTS="$options" LLM_BACKEND=mock LLM_HOST=127.0.0.1 LLM_PORT=0 "$distribution/bin/llm-gateway" \
-        >/dev/null 2>"$work/$name.log" &
+    env "$@" JAVA_OPTS="$options" LLM_HOST=127.0.0.1 LLM_PORT=0 "$distribution/bin/llm-gateway" \
+        >"${request_log:-/dev/null}" 2>"$work/$name.log" &
     pids+=($!)
     pid[$name]=$!
     port="$(wait_port "$!" "$work/$name.log" 's#.*listening on http://[^ ]*:\([0-9][0-9]*\)/v1.*#\1#p')"
