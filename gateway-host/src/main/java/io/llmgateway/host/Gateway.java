@@ -142,9 +142,7 @@ public final class Gateway implements AutoCloseable {
             Optional<TenantKeysFile> keysFile = config.keysFile().map(path -> keysFile(path, scheduler, keys, installSecrets));
             PluginDeployments deployments = new PluginDeployments(catalog, environment, metrics.pluginMetrics(), scheduler,
                                                                   clock, keysFile);
-            router = file.isPresent()
-                    ? startRouter(file.get().config(), deployments, metrics, clock)
-                    : startRouter(config, deployments, metrics, clock);
+            router = startRouter(config, file, deployments, metrics, clock);
             routerRef.set(router);
             base.set(configured.and(deployments.secrets()));
             installSecrets.run();
@@ -190,12 +188,18 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The router over the deployments of the configuration file. */
-    private static Router startRouter(RoutingConfig file, PluginDeployments deployments, GatewayMetrics metrics,
-                                      Clock clock) {
+    /** The router over the file's deployments or, without one, over those today's variables describe. */
+    private static Router startRouter(GatewayConfig config, Optional<ConfigReloader.Loaded> file,
+                                      PluginDeployments deployments, GatewayMetrics metrics, Clock clock) {
+        RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        RouterMetrics routerMetrics = new RouterMetrics(metrics.pluginMetrics());
         try {
-            return new Router(file, deployments, clock, () -> ThreadLocalRandom.current().nextLong(),
-                              new RouterMetrics(metrics.pluginMetrics()));
+            if (file.isPresent()) {
+                return new Router(file.get().config(), deployments, clock, random, routerMetrics);
+            }
+            EnvironmentRouting routing = EnvironmentRouting.start(config.enabledBackends(), config.modelPatterns(),
+                                                                  config.router(), deployments);
+            return new Router(routing.config(), routing.startedFirst(deployments), clock, random, routerMetrics);
         } catch (PluginConfigurationException e) {
             throw new GatewayStartupException(e.getMessage(), e);
         }
@@ -232,20 +236,6 @@ public final class Gateway implements AutoCloseable {
                 throw new GatewayStartupException(file.origin() + ": middleware." + name + " configures a middleware no"
                                                           + " loaded plugin provides; loaded: " + String.join(", ", loaded));
             }
-        }
-    }
-
-    /** The router over the deployments today's variables describe. */
-    private static Router startRouter(GatewayConfig config, PluginDeployments deployments, GatewayMetrics metrics,
-                                      Clock clock) {
-        RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-        RouterMetrics routerMetrics = new RouterMetrics(metrics.pluginMetrics());
-        try {
-            EnvironmentRouting routing = EnvironmentRouting.start(config.enabledBackends(), config.modelPatterns(),
-                                                                  config.router(), deployments);
-            return new Router(routing.config(), routing.startedFirst(deployments), clock, random, routerMetrics);
-        } catch (PluginConfigurationException e) {
-            throw new GatewayStartupException(e.getMessage(), e);
         }
     }
 

@@ -19,7 +19,7 @@ import io.llmgateway.api.PluginMetrics;
 public final class RouterMetrics {
 
     private final PluginMetrics metrics;
-    private final Map<String, PluginMetrics.Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, PluginMetrics.Counter> counters = new ConcurrentHashMap<>();
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     /**
@@ -98,8 +98,11 @@ public final class RouterMetrics {
     }
 
     private PluginMetrics.Counter counter(String name, String description, Map<String, String> tags) {
-        String key = name + tags;
-        return counters.computeIfAbsent(key, unused -> metrics.counter(name, description, tags));
+        return counters.computeIfAbsent(new Key(name, tags), unused -> metrics.counter(name, description, tags));
+    }
+
+    /** A meter's identity: its name and tags (compared as values, never rendered as text on the request path). */
+    private record Key(String name, Map<String, String> tags) {
     }
 
     private static String label(FailureKind kind) {
